@@ -1,0 +1,86 @@
+package iam
+
+import (
+	"errors"
+	"log/slog"
+)
+
+// PrincipalKind says what sort of principal made a request.
+type PrincipalKind int
+
+const (
+	// Anonymous is an unsigned request.
+	Anonymous PrincipalKind = iota
+	// Root is the deployment's administrative principal.
+	Root
+	// User is an IAM user.
+	User
+	// ServiceAccount is a child credential of one user.
+	ServiceAccount
+	// Session is an STS temporary credential.
+	Session
+)
+
+func (k PrincipalKind) String() string {
+	switch k {
+	case Anonymous:
+		return "anonymous"
+	case Root:
+		return "root"
+	case User:
+		return "user"
+	case ServiceAccount:
+		return "service-account"
+	case Session:
+		return "session"
+	}
+	return "unknown"
+}
+
+// Identity is who a request acts as once its credentials are verified.
+type Identity struct {
+	Kind PrincipalKind
+	// Name is the user name (for root, the root access key).
+	Name string
+	// AccessKey is the key the request was signed with; empty for anonymous.
+	AccessKey string
+	// CanonicalID is the stable 64-hex-digit ID S3 shows as owner/grantee.
+	CanonicalID string
+	// DisplayName is shown next to CanonicalID in listings and ACLs.
+	DisplayName string
+}
+
+// IsAnonymous reports whether the identity is the unsigned principal.
+func (id Identity) IsAnonymous() bool { return id.Kind == Anonymous }
+
+// Credential is a secret bound to an identity.
+type Credential struct {
+	AccessKey string
+	SecretKey string
+	// SessionToken is set for STS credentials; requests must present it.
+	SessionToken string
+	Identity     Identity
+}
+
+// LogValue keeps secrets out of structured logs.
+func (c Credential) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("access_key", c.AccessKey),
+		slog.String("principal", c.Identity.Name),
+		slog.String("kind", c.Identity.Kind.String()),
+	)
+}
+
+// ErrNoSuchAccessKey is returned by a CredentialLookup that does not know a key.
+var ErrNoSuchAccessKey = errors.New("iam: access key does not exist")
+
+// ErrAccessKeyDisabled is returned for a known key that may not be used.
+var ErrAccessKeyDisabled = errors.New("iam: access key is disabled")
+
+// CredentialLookup resolves an access key to its credential.
+//
+// Implementations must be safe for concurrent use and must answer from
+// memory: it is called on every signed request.
+type CredentialLookup interface {
+	LookupAccessKey(accessKey string) (Credential, error)
+}

@@ -1,0 +1,25 @@
+package meta
+
+import (
+	"errors"
+	"time"
+)
+
+// Bucket is a bucket and its configuration as the control plane replicates it.
+type Bucket struct {
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+	// Owner is the canonical ID of the owner; OwnerName its display name.
+	Owner     string `json:"owner"`
+	OwnerName string `json:"ownerName"`
+	// Region is the LocationConstraint given at creation ("" = us-east-1).
+	Region string `json:"region,omitempty"`
+	// Versioning is "", "Enabled" or "Suspended".
+	Versioning string `json:"versioning,omitempty"`
+}
+
+// Errors of control-plane commands, mapped to S3 codes by the API layer.
+var (
+	ErrBucketExists = errors.New("meta: bucket already exists")
+	ErrNoSuchBucket = errors.New("meta: bucket does not exist")
+)
