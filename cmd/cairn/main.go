@@ -1,0 +1,114 @@
+// Command cairn is Cairn's one binary: the server, and (in later releases)
+// administration and benchmarking.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"github.com/cairn-s3/cairn/node"
+)
+
+const usage = `cairn — a clustered S3-compatible object store
+
+Usage:
+  cairn server [flags]   start a node (see 'cairn server -h')
+  cairn version          print the version
+
+`
+
+// version is set at link time by the Makefile.
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "server":
+		return serverCmd(args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "cairn", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "cairn: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// serverCmd parses flags over CAIRN_* environment variables over defaults.
+func serverCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cairn server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(name, def string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return def
+	}
+	var (
+		address   = fs.String("address", env("CAIRN_ADDRESS", "127.0.0.1:9000"), "S3 listen address (CAIRN_ADDRESS)")
+		dataDir   = fs.String("data-dir", env("CAIRN_DATA_DIR", "data"), "data directory: system state and default drives (CAIRN_DATA_DIR)")
+		drives    = fs.String("drives", env("CAIRN_DRIVES", ""), "drive folders: a comma list and/or a {1...N} pattern, e.g. /mnt/disk{1...4} (CAIRN_DRIVES; default DATA_DIR/drive{1...4})")
+		parity    = fs.String("parity", env("CAIRN_PARITY", "0"), "parity shards per erasure set, 0 = default for the set size (CAIRN_PARITY)")
+		inline    = fs.String("inline-threshold", env("CAIRN_INLINE_THRESHOLD", "0"), "objects up to this many bytes live in the index record, 0 = default (CAIRN_INLINE_THRESHOLD)")
+		region    = fs.String("region", env("CAIRN_REGION", "us-east-1"), "region reported to clients (CAIRN_REGION)")
+		logLevel  = fs.String("log-level", env("CAIRN_LOG_LEVEL", "info"), "debug, info, warn or error (CAIRN_LOG_LEVEL)")
+		logFormat = fs.String("log-format", env("CAIRN_LOG_FORMAT", "text"), "text or json (CAIRN_LOG_FORMAT)")
+	)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cairn server: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	cfg := node.Config{
+		Address:      *address,
+		DataDir:      *dataDir,
+		Region:       *region,
+		LogLevel:     *logLevel,
+		LogFormat:    *logFormat,
+		RootUser:     os.Getenv("CAIRN_ROOT_USER"),
+		RootPassword: os.Getenv("CAIRN_ROOT_PASSWORD"),
+	}
+	var err error
+	if cfg.Parity, err = strconv.Atoi(*parity); err != nil {
+		fmt.Fprintf(stderr, "cairn server: --parity %q is not a number\n", *parity)
+		return 2
+	}
+	if cfg.InlineThreshold, err = strconv.ParseInt(*inline, 10, 64); err != nil {
+		fmt.Fprintf(stderr, "cairn server: --inline-threshold %q is not a number\n", *inline)
+		return 2
+	}
+	if *drives != "" {
+		if cfg.Drives, err = node.ExpandDrives(*drives); err != nil {
+			fmt.Fprintf(stderr, "cairn server: --drives: %v\n", err)
+			return 2
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := node.Run(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "cairn server: %v\n", err)
+		return 1
+	}
+	return 0
+}

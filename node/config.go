@@ -1,0 +1,164 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Config is everything a node needs to start. Zero values mean defaults.
+type Config struct {
+	// Address is the S3 listen address.
+	Address string
+	// DataDir holds the system folder and, by default, the drive folders.
+	DataDir string
+	// Drives are the drive folders; empty means DataDir/drive1 … drive4.
+	Drives []string
+	// Parity is the number of parity shards per erasure set; 0 = default for
+	// the set size.
+	Parity int
+	// InlineThreshold is the largest object stored inside the index record;
+	// 0 = the data plane's default.
+	InlineThreshold int64
+	// RootUser and RootPassword come from CAIRN_ROOT_USER/CAIRN_ROOT_PASSWORD.
+	RootUser     string
+	RootPassword string
+	// Region is reported by GetBucketLocation and accepted in signatures.
+	Region string
+	// LogLevel is debug, info, warn or error; LogFormat is text or json.
+	LogLevel  string
+	LogFormat string
+}
+
+// DefaultDriveCount is the number of drive folders made when none are named.
+const DefaultDriveCount = 4
+
+// WithDefaults returns c with every unset field filled in.
+func (c Config) WithDefaults() Config {
+	if c.Address == "" {
+		c.Address = "127.0.0.1:9000"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if len(c.Drives) == 0 {
+		for i := 1; i <= DefaultDriveCount; i++ {
+			c.Drives = append(c.Drives, filepath.Join(c.DataDir, fmt.Sprintf("drive%d", i)))
+		}
+	}
+	if c.Parity == 0 {
+		c.Parity = DefaultParity(len(c.Drives))
+	}
+	if c.LogLevel == "" {
+		c.LogLevel = "info"
+	}
+	if c.LogFormat == "" {
+		c.LogFormat = "text"
+	}
+	return c
+}
+
+// Validate reports the first configuration error in words an operator can act on.
+func (c Config) Validate() error {
+	n := len(c.Drives)
+	if n < 1 || n > 16 {
+		return fmt.Errorf("an erasure set needs 1 to 16 drives, got %d", n)
+	}
+	if c.Parity < 0 || c.Parity >= n && n > 1 || n == 1 && c.Parity != 0 {
+		return fmt.Errorf("parity %d is impossible with %d drives: need 0 <= parity < drives (and data shards >= parity)", c.Parity, n)
+	}
+	if n-c.Parity < c.Parity {
+		return fmt.Errorf("parity %d exceeds data shards %d with %d drives: at most %d parity", c.Parity, n-c.Parity, n, n/2)
+	}
+	seen := map[string]bool{}
+	for _, d := range c.Drives {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			return fmt.Errorf("drive %q: %w", d, err)
+		}
+		if seen[abs] {
+			return fmt.Errorf("drive %q is listed twice", d)
+		}
+		seen[abs] = true
+	}
+	if (c.RootUser == "") != (c.RootPassword == "") {
+		return errors.New("set both CAIRN_ROOT_USER and CAIRN_ROOT_PASSWORD, or neither")
+	}
+	if c.RootUser != "" {
+		if len(c.RootUser) < 3 {
+			return errors.New("CAIRN_ROOT_USER must be at least 3 characters")
+		}
+		if len(c.RootPassword) < 8 {
+			return errors.New("CAIRN_ROOT_PASSWORD must be at least 8 characters")
+		}
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("log format %q: want text or json", c.LogFormat)
+	}
+	return nil
+}
+
+// DefaultParity is DESIGN §2's parity for a set of n drives: 2 for 4–5, 3 for
+// 6–7, 4 for 8 and more; smaller sets keep half their drives for parity.
+func DefaultParity(n int) int {
+	switch {
+	case n >= 8:
+		return 4
+	case n >= 6:
+		return 3
+	case n >= 4:
+		return 2
+	default:
+		return n / 2
+	}
+}
+
+var ellipsis = regexp.MustCompile(`\{(\d+)\.\.\.(\d+)\}`)
+
+// ExpandDrives turns a drive specification into folder paths. The spec is a
+// comma- or space-separated list whose items may hold one `{a...b}` range:
+// "/mnt/disk{1...4}" is /mnt/disk1 … /mnt/disk4.
+func ExpandDrives(spec string) ([]string, error) {
+	var out []string
+	for _, item := range strings.FieldsFunc(spec, func(r rune) bool { return r == ',' || r == ' ' }) {
+		m := ellipsis.FindStringSubmatchIndex(item)
+		if m == nil {
+			if strings.ContainsAny(item, "{}") {
+				return nil, fmt.Errorf("drive pattern %q: want {FIRST...LAST}", item)
+			}
+			out = append(out, item)
+			continue
+		}
+		lo, _ := strconv.Atoi(item[m[2]:m[3]])
+		hi, _ := strconv.Atoi(item[m[4]:m[5]])
+		if hi < lo || hi-lo >= 64 {
+			return nil, fmt.Errorf("drive pattern %q: range must be ascending and hold at most 64 drives", item)
+		}
+		prefix, suffix := item[:m[0]], item[m[1]:]
+		if strings.ContainsAny(prefix+suffix, "{}") {
+			return nil, fmt.Errorf("drive pattern %q: only one {FIRST...LAST} range is allowed", item)
+		}
+		for i := lo; i <= hi; i++ {
+			out = append(out, prefix+strconv.Itoa(i)+suffix)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no drives given")
+	}
+	return out, nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("log level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
