@@ -1,0 +1,110 @@
+package meta
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Versioning statuses of a bucket.
+const (
+	VersioningEnabled   = "Enabled"
+	VersioningSuspended = "Suspended"
+)
+
+func checkCreateBucket(b *Bucket) error {
+	if err := ValidateBucketName(b.Name); err != nil {
+		return err
+	}
+	if b.Created.IsZero() {
+		return fmt.Errorf("%w: bucket %q has no creation time", ErrInvalidArgument, b.Name)
+	}
+	// A bucket is born unversioned, or versioned when created with object
+	// lock; suspension only makes sense after enabling.
+	if b.Versioning != "" && b.Versioning != VersioningEnabled {
+		return fmt.Errorf("%w: bucket %q created with versioning %q", ErrInvalidArgument, b.Name, b.Versioning)
+	}
+	return nil
+}
+
+func applyCreateBucket(t *tx, b *Bucket) error {
+	if _, ok := t.bucket(b.Name); ok {
+		return fmt.Errorf("%w: %s", ErrBucketExists, b.Name)
+	}
+	return t.putBucket(*b)
+}
+
+func checkDeleteBucket(a *DeleteBucketArgs) error {
+	return ValidateBucketName(a.Name)
+}
+
+func applyDeleteBucket(t *tx, a *DeleteBucketArgs) error {
+	if _, ok := t.bucket(a.Name); !ok {
+		return fmt.Errorf("%w: %s", ErrNoSuchBucket, a.Name)
+	}
+	return t.deleteBucket(a.Name)
+}
+
+func checkPutBucketVersioning(a *PutBucketVersioningArgs) error {
+	if err := ValidateBucketName(a.Bucket); err != nil {
+		return err
+	}
+	if a.Status != VersioningEnabled && a.Status != VersioningSuspended {
+		return fmt.Errorf("%w: versioning status %q (want %q or %q)", ErrInvalidArgument, a.Status, VersioningEnabled, VersioningSuspended)
+	}
+	return nil
+}
+
+func applyPutBucketVersioning(t *tx, a *PutBucketVersioningArgs) error {
+	b, ok := t.bucket(a.Bucket)
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNoSuchBucket, a.Bucket)
+	}
+	if b.Versioning == a.Status {
+		return nil // idempotent for the client; nothing to write
+	}
+	b.Versioning = a.Status
+	return t.putBucket(b)
+}
+
+// ValidateBucketName checks name against the S3 rules for general-purpose
+// buckets: 3–63 characters of lowercase letters, digits, dots and hyphens;
+// starting and ending with a letter or digit; no ".."; not an IPv4 address;
+// none of the prefixes and suffixes AWS reserves. The error wraps
+// ErrInvalidBucketName and says which rule failed.
+func ValidateBucketName(name string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("%w: %q %s", ErrInvalidBucketName, name, why)
+	}
+	if len(name) < 3 || len(name) > 63 {
+		return bad("must be 3 to 63 characters long")
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return bad("may contain only lowercase letters, digits, '.' and '-'")
+		}
+	}
+	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
+		return bad("must begin and end with a letter or digit")
+	}
+	if strings.Contains(name, "..") {
+		return bad("must not contain two adjacent periods")
+	}
+	if addr, err := netip.ParseAddr(name); err == nil && addr.Is4() {
+		return bad("must not be formatted as an IP address")
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return bad("must not begin with the reserved prefix " + p)
+		}
+	}
+	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return bad("must not end with the reserved suffix " + s)
+		}
+	}
+	return nil
+}
+
+func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
