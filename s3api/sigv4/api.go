@@ -2,6 +2,7 @@ package sigv4
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -20,6 +21,24 @@ type Request struct {
 	// Header returns a request header by case-insensitive name ("" if absent).
 	// The Host header is asked for as "host".
 	Header func(name string) string
+
+	// EachHeader, when set, calls fn once for every header line of the
+	// request (any name case, Host included). Verify then signs repeated
+	// headers as AWS does (values joined by ",") and refuses x-amz-*
+	// headers the signature does not cover, as S3 does. When nil, Header
+	// is used alone and those two checks are skipped.
+	EachHeader func(fn func(name, value string))
+
+	// Body is the whole request body when the caller has already buffered
+	// it (IAM/STS form POSTs). Clients of those services sign the body's
+	// SHA-256 without sending x-amz-content-sha256, so Verify needs it.
+	// When x-amz-content-sha256 is absent and Body is nil, the body is
+	// taken to be empty (and NewPayload enforces that).
+	Body []byte
+
+	// Strings returned by Header or passed by EachHeader must stay valid
+	// and unchanged until the request is finished: Auth and Payload keep
+	// substrings of them.
 }
 
 // PayloadMode is how the body is protected (x-amz-content-sha256).
@@ -28,7 +47,8 @@ type PayloadMode int
 const (
 	// PayloadSigned: x-amz-content-sha256 is the hex SHA-256 of the body.
 	PayloadSigned PayloadMode = iota
-	// PayloadUnsigned: UNSIGNED-PAYLOAD (also every presigned URL and anonymous request).
+	// PayloadUnsigned: UNSIGNED-PAYLOAD (also presigned URLs and anonymous
+	// requests, unless they send an aws-chunked unsigned-trailer body).
 	PayloadUnsigned
 	// PayloadStreamingSigned: STREAMING-AWS4-HMAC-SHA256-PAYLOAD.
 	PayloadStreamingSigned
@@ -53,13 +73,18 @@ type Auth struct {
 	st signingState
 }
 
-// Verifier authenticates requests against a credential store.
+// Verifier authenticates requests against a credential store. It is safe
+// for concurrent use; it must not be copied after first use (it holds a
+// cache of derived signing keys).
 type Verifier struct {
 	Creds iam.CredentialLookup
-	// MaxSkew is the accepted clock difference (AWS: 15 minutes).
+	// MaxSkew is the accepted clock difference (AWS: 15 minutes); zero
+	// means 15 minutes.
 	MaxSkew time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	vs verifierState
 }
 
 // Payload wraps a request body. It decodes aws-chunked framing, verifies
@@ -96,4 +121,16 @@ var (
 	ErrChunkSignature        = errors.New("sigv4: chunk signature does not match")
 	ErrIncompleteBody        = errors.New("sigv4: body shorter than declared length")
 	ErrMissingContentLength  = errors.New("sigv4: missing content length")
+)
+
+// Refinements of the errors above: they wrap them, so a caller that knows
+// only the errors above still maps them to the right class of S3 error.
+var (
+	// ErrHeadersNotSigned: x-amz-* headers present but not signed (S3
+	// answers AccessDenied "There were headers present in the request
+	// which were not signed").
+	ErrHeadersNotSigned = fmt.Errorf("%w: headers present in the request were not signed", ErrSignatureDoesNotMatch)
+	// ErrRequestNotYetValid: a presigned URL dated in the future (S3
+	// answers AccessDenied "Request is not valid yet").
+	ErrRequestNotYetValid = fmt.Errorf("%w: request is not valid yet", ErrRequestTimeTooSkewed)
 )
