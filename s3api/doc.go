@@ -1,0 +1,58 @@
+// Package s3api is Cairn's S3 API: a fasthttp server that parses each
+// request into an Operation, authenticates it (SigV4, package sigv4),
+// authorizes it (iam.Authorizer), runs a handler against the Buckets and
+// Objects seams, and writes the handler's response value.
+//
+// Shape (after versitygw's controllers and Garage's router):
+//   - router.go: parseRequest, a pure function from (method, raw path, raw
+//     query, headers) to an Operation. No I/O happens before it.
+//   - operation.go: THE table from each operation to its IAM action and
+//     resource kind. Authorization of every route derives from it.
+//   - errors.go: THE S3 error table (code, status, message) and toS3Error,
+//     the one function mapping errors of the layers below (data.Err*,
+//     meta.Err*, sigv4.Err*, authorization denial) to S3 errors.
+//   - handle.go: the one wrapper. Handlers return (*response, error); the
+//     wrapper serializes, logs (slog) and counts (metrics.go).
+//   - one file per resource family: bucket.go, object_get.go,
+//     object_put.go, object_delete.go, list.go; xmlwriter.go writes hot
+//     XML without reflection; xmlbody.go parses request bodies.
+//
+// Invariants:
+//   - Paths are decoded from the raw request URI, never from fasthttp's
+//     normalised path: keys keep "//", "..", "+", spaces and any UTF-8.
+//     Keys are at most 1024 bytes, valid UTF-8, without NUL.
+//   - Every sub-resource query Cairn does not implement (?acl, ?tagging,
+//     ?uploads, ...) and every unknown method is NotImplemented, never
+//     served as the plain operation. Headers that would silently change
+//     what is stored (SSE, object lock, tagging, non-private ACLs,
+//     conditional writes) are NotImplemented on PutObject too.
+//   - Request bodies are read only through sigv4.Payload, so a body that
+//     fails signature, SHA-256, Content-MD5 or checksum verification ends
+//     in a read error, never in EOF. PutObject's Seal re-checks EOF, so
+//     nothing is committed unverified whatever the object layer read.
+//   - A handler that does not read the whole body leaves the connection
+//     usable: the wrapper drains up to 256 KiB, else closes the connection.
+//   - Every response carries x-amz-request-id and x-amz-id-2. Logs carry
+//     the access key, never a secret, session token or signature.
+//   - No whole-request timeouts (multi-GB bodies); conn.go enforces a
+//     header deadline and per-read/write progress deadlines instead. Serve
+//     takes a plain or tls.NewListener listener (TLS stays visible to
+//     fasthttp); fasthttp's per-IP limit is not used (it rewraps conns).
+//   - Only a signature scoped to the "s3" service is accepted for S3.
+//
+// Health endpoints share the S3 port: an UNSIGNED GET of exactly
+// /health/live or /health/ready is a health check (200 "OK" or 503 with a
+// short reason). "health" is a valid bucket name: a signed request, or any
+// other method or path, is an ordinary S3 request for that bucket; only
+// anonymous GetObject of the keys "live" and "ready" in a bucket named
+// "health" is shadowed.
+//
+// Listing continuation tokens are opaque: URL-safe base64 of a version
+// byte (1) and the key or common prefix the page ended on. A position that
+// is a common prefix resumes after its whole sub-tree (position + 0xFF).
+//
+// Deviations from AWS, on purpose: CreateBucket of a bucket you own is
+// always 409 BucketAlreadyOwnedByYou (no us-east-1 legacy 200); a
+// LocationConstraint of "us-east-1" is accepted; DeleteObjects accepts a
+// signed body SHA-256 in place of Content-MD5 / x-amz-checksum.
+package s3api

@@ -1,0 +1,266 @@
+package s3api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/cairn-s3/cairn/data"
+	"github.com/cairn-s3/cairn/meta"
+	"github.com/cairn-s3/cairn/s3api/sigv4"
+)
+
+// ErrorCode names one row of the S3 error table.
+type ErrorCode int
+
+// The S3 errors Cairn returns. Every code used anywhere in the package is a
+// row of errorTable; nothing else chooses an HTTP status for an error.
+const (
+	ErrInternalError ErrorCode = iota
+	ErrAccessDenied
+	ErrAuthorizationHeaderMalformed
+	ErrAuthorizationQueryParametersError
+	ErrBadDigest
+	ErrBucketAlreadyExists
+	ErrBucketAlreadyOwnedByYou
+	ErrBucketNotEmpty
+	ErrEntityTooLarge
+	ErrExpiredPresignedRequest
+	ErrIncompleteBody
+	ErrInvalidAccessKeyID
+	ErrInvalidArgument
+	ErrInvalidBucketName
+	ErrInvalidChunkSize
+	ErrInvalidDigest
+	ErrInvalidLocationConstraint
+	ErrInvalidRange
+	ErrInvalidRequest
+	ErrInvalidToken
+	ErrInvalidURI
+	ErrKeyTooLong
+	ErrMalformedXML
+	ErrMaxMessageLengthExceeded
+	ErrMetadataTooLarge
+	ErrMethodNotAllowed
+	ErrMissingContentLength
+	ErrMissingDate
+	ErrMissingRequestBody
+	ErrNoSuchBucket
+	ErrNoSuchKey
+	ErrNoSuchVersion
+	ErrNotImplemented
+	ErrNotModified
+	ErrPreconditionFailed
+	ErrRequestHeaderSectionTooLarge
+	ErrRequestTimeout
+	ErrRequestTimeTooSkewed
+	ErrServiceUnavailable
+	ErrSignatureDoesNotMatch
+	ErrUnsupportedSignature
+	ErrXAmzContentSHA256Mismatch
+	errCodeCount // keep last
+)
+
+// errorSpec is one row of the S3 error table.
+type errorSpec struct {
+	Code    string // AWS error code
+	Status  int    // HTTP status
+	Message string // default message
+}
+
+// errorTable is THE table of S3 errors. It is read-only.
+var errorTable = [errCodeCount]errorSpec{
+	ErrInternalError:                     {"InternalError", http.StatusInternalServerError, "We encountered an internal error. Please try again."},
+	ErrAccessDenied:                      {"AccessDenied", http.StatusForbidden, "Access Denied"},
+	ErrAuthorizationHeaderMalformed:      {"AuthorizationHeaderMalformed", http.StatusBadRequest, "The authorization header is malformed."},
+	ErrAuthorizationQueryParametersError: {"AuthorizationQueryParametersError", http.StatusBadRequest, "Error parsing the X-Amz-Credential parameter."},
+	ErrBadDigest:                         {"BadDigest", http.StatusBadRequest, "The Content-MD5 or checksum you specified did not match what we received."},
+	ErrBucketAlreadyExists:               {"BucketAlreadyExists", http.StatusConflict, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."},
+	ErrBucketAlreadyOwnedByYou:           {"BucketAlreadyOwnedByYou", http.StatusConflict, "Your previous request to create the named bucket succeeded and you already own it."},
+	ErrBucketNotEmpty:                    {"BucketNotEmpty", http.StatusConflict, "The bucket you tried to delete is not empty"},
+	ErrEntityTooLarge:                    {"EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size."},
+	ErrExpiredPresignedRequest:           {"AccessDenied", http.StatusForbidden, "Request has expired"},
+	ErrIncompleteBody:                    {"IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header."},
+	ErrInvalidAccessKeyID:                {"InvalidAccessKeyId", http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
+	ErrInvalidArgument:                   {"InvalidArgument", http.StatusBadRequest, "Invalid Argument"},
+	ErrInvalidBucketName:                 {"InvalidBucketName", http.StatusBadRequest, "The specified bucket is not valid."},
+	ErrInvalidChunkSize:                  {"InvalidChunkSizeError", http.StatusBadRequest, "The aws-chunked encoding of the request body is malformed."},
+	ErrInvalidDigest:                     {"InvalidDigest", http.StatusBadRequest, "The Content-MD5 you specified is not valid."},
+	ErrInvalidLocationConstraint:         {"InvalidLocationConstraint", http.StatusBadRequest, "The specified location constraint is not valid."},
+	ErrInvalidRange:                      {"InvalidRange", http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
+	ErrInvalidRequest:                    {"InvalidRequest", http.StatusBadRequest, "Invalid Request"},
+	ErrInvalidToken:                      {"InvalidToken", http.StatusBadRequest, "The provided token is malformed or otherwise invalid."},
+	ErrInvalidURI:                        {"InvalidURI", http.StatusBadRequest, "Couldn't parse the specified URI."},
+	ErrKeyTooLong:                        {"KeyTooLongError", http.StatusBadRequest, "Your key is too long"},
+	ErrMalformedXML:                      {"MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema."},
+	ErrMaxMessageLengthExceeded:          {"MaxMessageLengthExceeded", http.StatusBadRequest, "Your request was too big."},
+	ErrMetadataTooLarge:                  {"MetadataTooLarge", http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size."},
+	ErrMethodNotAllowed:                  {"MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource."},
+	ErrMissingContentLength:              {"MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header."},
+	ErrMissingDate:                       {"AccessDenied", http.StatusForbidden, "AWS authentication requires a valid Date or x-amz-date header"},
+	ErrMissingRequestBody:                {"MissingRequestBodyError", http.StatusBadRequest, "Request Body is empty"},
+	ErrNoSuchBucket:                      {"NoSuchBucket", http.StatusNotFound, "The specified bucket does not exist"},
+	ErrNoSuchKey:                         {"NoSuchKey", http.StatusNotFound, "The specified key does not exist."},
+	ErrNoSuchVersion:                     {"NoSuchVersion", http.StatusNotFound, "The specified version does not exist."},
+	ErrNotImplemented:                    {"NotImplemented", http.StatusNotImplemented, "A header or query you provided implies functionality that is not implemented."},
+	ErrNotModified:                       {"NotModified", http.StatusNotModified, "Not Modified"},
+	ErrPreconditionFailed:                {"PreconditionFailed", http.StatusPreconditionFailed, "At least one of the pre-conditions you specified did not hold"},
+	ErrRequestHeaderSectionTooLarge:      {"RequestHeaderSectionTooLarge", http.StatusBadRequest, "Your request header section exceeds the maximum allowed size."},
+	ErrRequestTimeout:                    {"RequestTimeout", http.StatusBadRequest, "Your socket connection to the server was not read from or written to within the timeout period."},
+	ErrRequestTimeTooSkewed:              {"RequestTimeTooSkewed", http.StatusForbidden, "The difference between the request time and the server's time is too large."},
+	ErrServiceUnavailable:                {"ServiceUnavailable", http.StatusServiceUnavailable, "Please reduce your request rate."},
+	ErrSignatureDoesNotMatch:             {"SignatureDoesNotMatch", http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
+	ErrUnsupportedSignature:              {"InvalidRequest", http.StatusBadRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
+	ErrXAmzContentSHA256Mismatch:         {"XAmzContentSHA256Mismatch", http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
+}
+
+// spec returns the AWS code, HTTP status and default message of c.
+func (c ErrorCode) spec() errorSpec {
+	if c < 0 || c >= errCodeCount {
+		return errorTable[ErrInternalError]
+	}
+	return errorTable[c]
+}
+
+// Error is an S3 error on its way to the client: a row of the table, an
+// optional message more precise than the default, and the cause (for logs).
+type Error struct {
+	Code ErrorCode
+	// Message overrides the table's default message when not empty.
+	Message string
+	// Extra holds additional elements AWS puts in some errors
+	// (ArgumentName, Condition, ...), written in order.
+	Extra []xmlField
+	// Header holds response headers the error carries (Content-Range of a
+	// 416, x-amz-delete-marker of a NoSuchKey, ...).
+	Header []headerKV
+	// Err is the underlying cause; it is logged, never sent.
+	Err error
+}
+
+// xmlField is one extra child element of an <Error>.
+type xmlField struct{ Name, Value string }
+
+func (e *Error) Error() string {
+	sp := e.Code.spec()
+	msg := e.message()
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", sp.Code, msg, e.Err)
+	}
+	return sp.Code + ": " + msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func (e *Error) message() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return e.Code.spec().Message
+}
+
+// Status is the HTTP status of the error.
+func (e *Error) Status() int { return e.Code.spec().Status }
+
+// s3err returns an error with the table's default message.
+func s3err(code ErrorCode) *Error { return &Error{Code: code} }
+
+// s3errf returns an error with a specific message.
+func s3errf(code ErrorCode, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// with adds an element to the error (e.g. ArgumentName) and returns it.
+func (e *Error) with(name, value string) *Error {
+	e.Extra = append(e.Extra, xmlField{name, value})
+	return e
+}
+
+// withHeader adds a response header to the error and returns it.
+func (e *Error) withHeader(name, value string) *Error {
+	e.Header = append(e.Header, headerKV{name: name, value: value})
+	return e
+}
+
+// errAuthzDenied is what the wrapper returns when the authorizer says no.
+var errAuthzDenied = errors.New("s3api: authorization denied")
+
+// sentinelCodes maps errors of the layers below to S3 codes. Order matters
+// only where one error could wrap two sentinels: earlier rows win.
+var sentinelCodes = []struct {
+	err  error
+	code ErrorCode
+	msg  string
+}{
+	{errAuthzDenied, ErrAccessDenied, ""},
+
+	{meta.ErrNoSuchBucket, ErrNoSuchBucket, ""},
+	{meta.ErrBucketExists, ErrBucketAlreadyExists, ""},
+	{meta.ErrInvalidBucketName, ErrInvalidBucketName, ""},
+	{meta.ErrInvalidArgument, ErrInvalidArgument, ""},
+	{meta.ErrStateFailed, ErrServiceUnavailable, "The control plane is unavailable."},
+	{meta.ErrClosed, ErrServiceUnavailable, "The server is shutting down."},
+
+	{data.ErrObjectNotFound, ErrNoSuchKey, ""},
+	{data.ErrVersionNotFound, ErrNoSuchVersion, ""},
+	{data.ErrIncompleteBody, ErrIncompleteBody, ""},
+	{data.ErrBodyTooLong, ErrInvalidRequest, "The request body is longer than its declared length."},
+	{data.ErrReadQuorum, ErrServiceUnavailable, "Not enough drives are online to serve the request."},
+	{data.ErrWriteQuorum, ErrServiceUnavailable, "Not enough drives are online to store the object."},
+	{data.ErrDriveOffline, ErrServiceUnavailable, "Not enough drives are online."},
+	{data.ErrInvalidRange, ErrInvalidRange, ""},
+	{data.ErrDeleteMarker, ErrMethodNotAllowed, ""},
+	{data.ErrInvalidObjectName, ErrInvalidArgument, "The bucket or object name cannot be stored."},
+
+	{sigv4.ErrAuthorizationHeaderMalformed, ErrAuthorizationHeaderMalformed, ""},
+	{sigv4.ErrAuthorizationQueryMalformed, ErrAuthorizationQueryParametersError, ""},
+	{sigv4.ErrUnsupportedSignature, ErrUnsupportedSignature, ""},
+	{sigv4.ErrInvalidAccessKeyID, ErrInvalidAccessKeyID, ""},
+	{sigv4.ErrSignatureDoesNotMatch, ErrSignatureDoesNotMatch, ""},
+	{sigv4.ErrRequestTimeTooSkewed, ErrRequestTimeTooSkewed, ""},
+	{sigv4.ErrMissingDate, ErrMissingDate, ""},
+	{sigv4.ErrPresignExpired, ErrExpiredPresignedRequest, ""},
+	{sigv4.ErrInvalidSessionToken, ErrInvalidToken, ""},
+	{sigv4.ErrContentSHA256Mismatch, ErrXAmzContentSHA256Mismatch, ""},
+	{sigv4.ErrInvalidContentSHA256, ErrInvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a STREAMING-* value, or a valid SHA-256 value."},
+	{sigv4.ErrInvalidDigest, ErrInvalidDigest, ""},
+	{sigv4.ErrBadDigest, ErrBadDigest, "The Content-MD5 you specified did not match what we received."},
+	{sigv4.ErrInvalidChecksum, ErrInvalidRequest, "The x-amz-checksum value or algorithm you specified is not valid."},
+	{sigv4.ErrChecksumMismatch, ErrBadDigest, "The checksum you specified did not match the calculated checksum."},
+	{sigv4.ErrChunkMalformed, ErrInvalidChunkSize, ""},
+	{sigv4.ErrChunkSignature, ErrSignatureDoesNotMatch, "The chunk signature we calculated does not match the signature you provided."},
+	{sigv4.ErrIncompleteBody, ErrIncompleteBody, ""},
+	{sigv4.ErrMissingContentLength, ErrMissingContentLength, ""},
+
+	// A client that stops sending mid-body.
+	{io.ErrUnexpectedEOF, ErrIncompleteBody, ""},
+	{context.DeadlineExceeded, ErrRequestTimeout, ""},
+}
+
+// toS3Error is the one place an error becomes an S3 error. *Error values
+// pass through; sentinels of the layers below are matched with errors.Is;
+// anything else is an InternalError (its text is logged, never sent).
+func toS3Error(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	for _, m := range sentinelCodes {
+		if errors.Is(err, m.err) {
+			e := &Error{Code: m.code, Message: m.msg, Err: err}
+			// Like S3, show the client what the server signed so it can
+			// find where its signing differs. Neither holds a secret.
+			var se *sigv4.SignatureError
+			if errors.As(err, &se) {
+				e.with("StringToSign", se.StringToSign).with("CanonicalRequest", se.CanonicalRequest)
+			}
+			return e
+		}
+	}
+	return &Error{Code: ErrInternalError, Err: err}
+}
