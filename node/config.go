@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/cairn-s3/cairn/data"
 )
 
 // Config is everything a node needs to start. Zero values mean defaults.
@@ -29,6 +31,10 @@ type Config struct {
 	RootPassword string
 	// Region is reported by GetBucketLocation and accepted in signatures.
 	Region string
+	// TLSCert and TLSKey are PEM files; when both are set the S3 port
+	// serves HTTPS only.
+	TLSCert string
+	TLSKey  string
 	// LogLevel is debug, info, warn or error; LogFormat is text or json.
 	LogLevel  string
 	LogFormat string
@@ -51,7 +57,7 @@ func (c Config) WithDefaults() Config {
 		}
 	}
 	if c.Parity == 0 {
-		c.Parity = DefaultParity(len(c.Drives))
+		c.Parity = data.DefaultParity(len(c.Drives))
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
@@ -96,6 +102,9 @@ func (c Config) Validate() error {
 			return errors.New("CAIRN_ROOT_PASSWORD must be at least 8 characters")
 		}
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("set both --tls-cert and --tls-key, or neither")
+	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return err
 	}
@@ -103,21 +112,6 @@ func (c Config) Validate() error {
 		return fmt.Errorf("log format %q: want text or json", c.LogFormat)
 	}
 	return nil
-}
-
-// DefaultParity is DESIGN §2's parity for a set of n drives: 2 for 4–5, 3 for
-// 6–7, 4 for 8 and more; smaller sets keep half their drives for parity.
-func DefaultParity(n int) int {
-	switch {
-	case n >= 8:
-		return 4
-	case n >= 6:
-		return 3
-	case n >= 4:
-		return 2
-	default:
-		return n / 2
-	}
 }
 
 var ellipsis = regexp.MustCompile(`\{(\d+)\.\.\.(\d+)\}`)

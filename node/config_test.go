@@ -69,11 +69,3 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
-
-func TestDefaultParity(t *testing.T) {
-	for n, want := range map[int]int{1: 0, 2: 1, 3: 1, 4: 2, 5: 2, 6: 3, 7: 3, 8: 4, 16: 4} {
-		if got := DefaultParity(n); got != want {
-			t.Errorf("DefaultParity(%d) = %d, want %d", n, got, want)
-		}
-	}
-}

@@ -67,6 +67,8 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		parity    = fs.String("parity", env("CAIRN_PARITY", "0"), "parity shards per erasure set, 0 = default for the set size (CAIRN_PARITY)")
 		inline    = fs.String("inline-threshold", env("CAIRN_INLINE_THRESHOLD", "0"), "objects up to this many bytes live in the index record, 0 = default (CAIRN_INLINE_THRESHOLD)")
 		region    = fs.String("region", env("CAIRN_REGION", "us-east-1"), "region reported to clients (CAIRN_REGION)")
+		tlsCert   = fs.String("tls-cert", env("CAIRN_TLS_CERT", ""), "PEM certificate: serve HTTPS (CAIRN_TLS_CERT)")
+		tlsKey    = fs.String("tls-key", env("CAIRN_TLS_KEY", ""), "PEM private key of --tls-cert (CAIRN_TLS_KEY)")
 		logLevel  = fs.String("log-level", env("CAIRN_LOG_LEVEL", "info"), "debug, info, warn or error (CAIRN_LOG_LEVEL)")
 		logFormat = fs.String("log-format", env("CAIRN_LOG_FORMAT", "text"), "text or json (CAIRN_LOG_FORMAT)")
 	)
@@ -84,6 +86,8 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		Address:      *address,
 		DataDir:      *dataDir,
 		Region:       *region,
+		TLSCert:      *tlsCert,
+		TLSKey:       *tlsKey,
 		LogLevel:     *logLevel,
 		LogFormat:    *logFormat,
 		RootUser:     os.Getenv("CAIRN_ROOT_USER"),

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/minio/minio-go/v7"
+	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 // signV4 signs req with header SigV4 for body (nil = empty), as a client would.
@@ -137,40 +138,56 @@ func TestPresignedURLs(t *testing.T) {
 	}
 }
 
-// TestChecksums covers x-amz-checksum-* sent by the SDK as aws-chunked
-// trailers (its default) and returned on GET with checksum mode.
+// checksumOf returns the checksum field of a PutObject or GetObject output
+// for one algorithm.
+func checksumOf(algo types.ChecksumAlgorithm, crc32, crc32c, crc64, sha1, sha256 *string) string {
+	switch algo {
+	case types.ChecksumAlgorithmCrc32:
+		return aws.ToString(crc32)
+	case types.ChecksumAlgorithmCrc32c:
+		return aws.ToString(crc32c)
+	case types.ChecksumAlgorithmCrc64nvme:
+		return aws.ToString(crc64)
+	case types.ChecksumAlgorithmSha1:
+		return aws.ToString(sha1)
+	case types.ChecksumAlgorithmSha256:
+		return aws.ToString(sha256)
+	}
+	return ""
+}
+
+var allChecksums = []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmCrc32c,
+	types.ChecksumAlgorithmCrc64nvme, types.ChecksumAlgorithmSha1, types.ChecksumAlgorithmSha256}
+
+// putAndCheckChecksum uploads body with algo and checks the checksum the PUT
+// returned comes back on a GET with checksum mode.
+func putAndCheckChecksum(t *testing.T, c *s3.Client, bucket, key string, body io.Reader, size int64, want []byte, algo types.ChecksumAlgorithm) {
+	t.Helper()
+	ctx := ctxT(t)
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: body,
+		ContentLength: aws.Int64(size), ChecksumAlgorithm: algo})
+	if err != nil {
+		t.Fatalf("%s %s: %v", key, algo, err)
+	}
+	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+	mustOK(t, err)
+	sameBytes(t, readAll(t, get.Body), want, key)
+	sent := checksumOf(algo, put.ChecksumCRC32, put.ChecksumCRC32C, put.ChecksumCRC64NVME, put.ChecksumSHA1, put.ChecksumSHA256)
+	got := checksumOf(algo, get.ChecksumCRC32, get.ChecksumCRC32C, get.ChecksumCRC64NVME, get.ChecksumSHA1, get.ChecksumSHA256)
+	if sent == "" || sent != got {
+		t.Fatalf("%s %s: PUT returned %q, GET returned %q", key, algo, sent, got)
+	}
+}
+
+// TestChecksums covers x-amz-checksum-* as request headers (what the SDK
+// sends over plain HTTP with a seekable body), stored and returned on GET.
 func TestChecksums(t *testing.T) {
 	srv := startServer(t, serverOpts{})
 	c := newBucket(t, srv, "sums")
 	ctx := ctxT(t)
 	body := randBytes(300<<10, 11)
-	for _, algo := range []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmCrc32c, types.ChecksumAlgorithmCrc64nvme, types.ChecksumAlgorithmSha1, types.ChecksumAlgorithmSha256} {
-		key := "obj-" + string(algo)
-		// An io.Reader that is not seekable makes the SDK stream with a trailer.
-		put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String(key), Body: io.NopCloser(bytes.NewReader(body)),
-			ContentLength: aws.Int64(int64(len(body))), ChecksumAlgorithm: algo})
-		if err != nil {
-			t.Fatalf("%s: %v", algo, err)
-		}
-		get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("sums"), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
-		mustOK(t, err)
-		sameBytes(t, readAll(t, get.Body), body, key)
-		var sent, got *string
-		switch algo {
-		case types.ChecksumAlgorithmCrc32:
-			sent, got = put.ChecksumCRC32, get.ChecksumCRC32
-		case types.ChecksumAlgorithmCrc32c:
-			sent, got = put.ChecksumCRC32C, get.ChecksumCRC32C
-		case types.ChecksumAlgorithmCrc64nvme:
-			sent, got = put.ChecksumCRC64NVME, get.ChecksumCRC64NVME
-		case types.ChecksumAlgorithmSha1:
-			sent, got = put.ChecksumSHA1, get.ChecksumSHA1
-		case types.ChecksumAlgorithmSha256:
-			sent, got = put.ChecksumSHA256, get.ChecksumSHA256
-		}
-		if aws.ToString(sent) == "" || aws.ToString(sent) != aws.ToString(got) {
-			t.Fatalf("%s: PUT returned %q, GET returned %q", algo, aws.ToString(sent), aws.ToString(got))
-		}
+	for _, algo := range allChecksums {
+		putAndCheckChecksum(t, c, "sums", "hdr-"+string(algo), bytes.NewReader(body), int64(len(body)), body, algo)
 	}
 	// A wrong checksum header is refused and stores nothing.
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sums"), Key: aws.String("wrong"), Body: bytes.NewReader(body),
@@ -180,6 +197,40 @@ func TestChecksums(t *testing.T) {
 	}
 	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("sums"), Key: aws.String("wrong")})
 	wantCode(t, err, "NotFound")
+}
+
+// TestChecksumTrailers covers checksums sent after the body: signed chunks
+// with a signed trailer (minio-go over HTTP) and unsigned chunks with a
+// trailer (aws-sdk-go-v2's default over HTTPS).
+func TestChecksumTrailers(t *testing.T) {
+	srv := startServer(t, serverOpts{tls: true})
+	ctx := ctxT(t)
+	body := randBytes(1<<20+4321, 21)
+
+	c := srv.rootS3()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("trail")})
+	mustOK(t, err)
+	for _, algo := range allChecksums {
+		// A body that cannot seek makes the SDK stream it with a trailer.
+		putAndCheckChecksum(t, c, "trail", "sdk-"+string(algo), io.NopCloser(bytes.NewReader(body)), int64(len(body)), body, algo)
+	}
+
+	mc, err := minio.New(srv.addr, &minio.Options{
+		Creds: miniocreds.NewStaticV4(rootUser, rootPassword, ""), Secure: true, Region: "us-east-1",
+		Transport: srv.httpClient().Transport, TrailingHeaders: true,
+	})
+	mustOK(t, err)
+	for _, ck := range []minio.ChecksumType{minio.ChecksumCRC32C, minio.ChecksumCRC64NVME, minio.ChecksumSHA256} {
+		key := "minio-" + ck.String()
+		_, err := mc.PutObject(ctx, "trail", key, bytes.NewReader(body), int64(len(body)), minio.PutObjectOptions{Checksum: ck, DisableMultipart: true})
+		mustOK(t, err)
+		get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("trail"), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+		mustOK(t, err)
+		sameBytes(t, readAll(t, get.Body), body, key)
+		if get.ChecksumCRC32C == nil && get.ChecksumCRC64NVME == nil && get.ChecksumSHA256 == nil {
+			t.Fatalf("%s: no checksum stored from the trailer", key)
+		}
+	}
 }
 
 // TestSignedStreamingUpload uses minio-go, which signs every chunk

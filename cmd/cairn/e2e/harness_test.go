@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -81,6 +82,7 @@ type server struct {
 	addr    string
 	args    []string
 	env     []string
+	tls     *tlsFiles
 	cmd     *exec.Cmd
 	out     *syncBuffer
 	exited  chan struct{}
@@ -93,6 +95,8 @@ type serverOpts struct {
 	env     []string // extra environment; root credentials are set unless noRootEnv
 	// noRootEnv leaves CAIRN_ROOT_* unset so the server generates credentials.
 	noRootEnv bool
+	// tls serves HTTPS with a self-signed certificate.
+	tls bool
 }
 
 func startServer(t *testing.T, o serverOpts) *server {
@@ -101,6 +105,10 @@ func startServer(t *testing.T, o serverOpts) *server {
 		o.dataDir = t.TempDir()
 	}
 	s := &server{t: t, dataDir: o.dataDir, addr: freeAddr(t), args: o.args, env: o.env}
+	if o.tls {
+		s.tls = newTLSFiles(t)
+		s.args = append(s.args, "--tls-cert", s.tls.cert, "--tls-key", s.tls.key)
+	}
 	if !o.noRootEnv {
 		s.env = append(s.env, "CAIRN_ROOT_USER="+rootUser, "CAIRN_ROOT_PASSWORD="+rootPassword)
 	}
@@ -166,7 +174,7 @@ func (s *server) waitReady(timeout time.Duration) error {
 			return fmt.Errorf("process exited: %v", s.waitErr)
 		default:
 		}
-		resp, err := http.Get(s.url() + "/health/ready")
+		resp, err := s.httpClient().Get(s.url() + "/health/ready")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -178,7 +186,20 @@ func (s *server) waitReady(timeout time.Duration) error {
 	return fmt.Errorf("not ready after %v", timeout)
 }
 
-func (s *server) url() string { return "http://" + s.addr }
+func (s *server) url() string {
+	if s.tls != nil {
+		return "https://" + s.addr
+	}
+	return "http://" + s.addr
+}
+
+// httpClient trusts the server's certificate when it serves TLS.
+func (s *server) httpClient() *http.Client {
+	if s.tls == nil {
+		return &http.Client{Timeout: 5 * time.Minute}
+	}
+	return &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: s.tls.pool}}}
+}
 
 // stop sends SIGTERM and waits for a clean exit.
 func (s *server) stop() {
@@ -235,7 +256,7 @@ func (s *server) s3Client(accessKey, secretKey string, optFns ...func(*s3.Option
 		Region:       "us-east-1",
 		UsePathStyle: true,
 		Credentials:  credentials.NewStaticCredentialsProvider(accessKey, secretKey, ""),
-		HTTPClient:   &http.Client{Timeout: 5 * time.Minute},
+		HTTPClient:   s.httpClient(),
 	}, optFns...)
 }
 
@@ -244,9 +265,10 @@ func (s *server) rootS3() *s3.Client { return s.s3Client(rootUser, rootPassword)
 func (s *server) minio(t *testing.T) *minio.Client {
 	t.Helper()
 	c, err := minio.New(s.addr, &minio.Options{
-		Creds:  miniocreds.NewStaticV4(rootUser, rootPassword, ""),
-		Secure: false,
-		Region: "us-east-1",
+		Creds:     miniocreds.NewStaticV4(rootUser, rootPassword, ""),
+		Secure:    s.tls != nil,
+		Region:    "us-east-1",
+		Transport: s.httpClient().Transport,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -108,7 +108,7 @@ func TestListing(t *testing.T) {
 	t.Run("v2 start-after and fetch-owner", func(t *testing.T) {
 		out, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("list"), StartAfter: aws.String("dir3/sub2/file0299"), FetchOwner: aws.Bool(true)})
 		mustOK(t, err)
-		if len(out.Contents) != 2 || *out.Contents[0].Key != "top-a" {
+		if len(out.Contents) != 3 || *out.Contents[0].Key != "top-a" {
 			t.Fatalf("start-after: %d keys", len(out.Contents))
 		}
 		if out.Contents[0].Owner == nil || aws.ToString(out.Contents[0].Owner.ID) == "" {
@@ -160,7 +160,8 @@ func TestListing(t *testing.T) {
 		// Raw request so the SDK's automatic decoding does not hide the wire form.
 		q := url.Values{"list-type": {"2"}, "prefix": {"weird key+"}, "encoding-type": {"url"}}
 		body := signedGet(t, srv, "/list?"+q.Encode())
-		if !strings.Contains(body, "<Key>weird+key%2B%25%2Fx</Key>") && !strings.Contains(body, "<Key>weird%20key%2B%25%2Fx</Key>") {
+		// Space, '+' and '%' must be escaped; S3 leaves '/' as is.
+		if !strings.Contains(body, "<Key>weird%20key%2B%25/x</Key>") && !strings.Contains(body, "<Key>weird%20key%2B%25%2Fx</Key>") {
 			t.Fatalf("encoded key missing from:\n%s", body)
 		}
 		if !strings.Contains(body, "<EncodingType>url</EncodingType>") {

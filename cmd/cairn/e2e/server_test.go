@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/minio/minio-go/v7"
 )
 
 func TestGeneratedRootCredentialsPrintedOnce(t *testing.T) {
@@ -23,13 +24,13 @@ func TestGeneratedRootCredentialsPrintedOnce(t *testing.T) {
 		t.Fatalf("generated credentials not printed:\n%s", out)
 	}
 	c := srv.s3Client(ak, sk)
-	_, err := c.CreateBucket(ctxT(t), &s3.CreateBucketInput{Bucket: aws.String("b")})
+	_, err := c.CreateBucket(ctxT(t), &s3.CreateBucketInput{Bucket: aws.String("bkt")})
 	mustOK(t, err)
 	srv.restart(false)
 	if strings.Contains(srv.out.String(), sk) {
 		t.Fatal("the secret was printed again on restart")
 	}
-	_, err = c.HeadBucket(ctxT(t), &s3.HeadBucketInput{Bucket: aws.String("b")})
+	_, err = c.HeadBucket(ctxT(t), &s3.HeadBucketInput{Bucket: aws.String("bkt")})
 	mustOK(t, err)
 	// The secret is printed for the operator but never reaches a log record.
 	for _, line := range strings.Split(out, "\n") {
@@ -134,8 +135,9 @@ func TestGracefulShutdownDrains(t *testing.T) {
 		}
 	}()
 	done := make(chan error, 1)
+	mc := srv.minio(t)
 	go func() {
-		_, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("drain"), Key: aws.String("slow"), Body: pr, ContentLength: aws.Int64(size)})
+		_, err := mc.PutObject(context.Background(), "drain", "slow", pr, size, minio.PutObjectOptions{DisableMultipart: true})
 		done <- err
 	}()
 	time.Sleep(300 * time.Millisecond)

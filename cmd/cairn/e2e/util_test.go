@@ -85,6 +85,21 @@ func (p *patternReader) Read(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// ReadAt makes a pattern seekable through io.NewSectionReader, for clients
+// that hash a body before sending it.
+func (p *patternReader) ReadAt(b []byte, off int64) (int, error) {
+	q := patternReader{n: p.n, off: off}
+	n, err := q.Read(b)
+	if err == nil && n < len(b) {
+		err = io.EOF
+	}
+	return n, err
+}
+
+func patternSection(n int64) *io.SectionReader {
+	return io.NewSectionReader(&patternReader{n: n}, 0, n)
+}
+
 func patternMD5(n int64) string {
 	h := md5.New()
 	io.Copy(h, &patternReader{n: n})
