@@ -2,7 +2,6 @@ package meta
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 )
 
@@ -68,43 +67,64 @@ func applyPutBucketVersioning(t *tx, a *PutBucketVersioningArgs) error {
 }
 
 // ValidateBucketName checks name against the S3 rules for general-purpose
-// buckets: 3–63 characters of lowercase letters, digits, dots and hyphens;
-// starting and ending with a letter or digit; no ".."; not an IPv4 address;
-// none of the prefixes and suffixes AWS reserves. The error wraps
-// ErrInvalidBucketName and says which rule failed.
+// buckets (see BucketNameProblem). The error wraps ErrInvalidBucketName and
+// says which rule failed.
 func ValidateBucketName(name string) error {
-	bad := func(why string) error {
+	if why := BucketNameProblem(name); why != "" {
 		return fmt.Errorf("%w: %q %s", ErrInvalidBucketName, name, why)
-	}
-	if len(name) < 3 || len(name) > 63 {
-		return bad("must be 3 to 63 characters long")
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
-			return bad("may contain only lowercase letters, digits, '.' and '-'")
-		}
-	}
-	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
-		return bad("must begin and end with a letter or digit")
-	}
-	if strings.Contains(name, "..") {
-		return bad("must not contain two adjacent periods")
-	}
-	if addr, err := netip.ParseAddr(name); err == nil && addr.Is4() {
-		return bad("must not be formatted as an IP address")
-	}
-	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
-		if strings.HasPrefix(name, p) {
-			return bad("must not begin with the reserved prefix " + p)
-		}
-	}
-	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
-		if strings.HasSuffix(name, s) {
-			return bad("must not end with the reserved suffix " + s)
-		}
 	}
 	return nil
 }
 
+// BucketNameProblem returns which S3 naming rule name breaks, or "": 3–63
+// characters of lowercase letters, digits, dots and hyphens; starting and
+// ending with a letter or digit; no ".."; not an IPv4 address; none of the
+// prefixes and suffixes AWS reserves. The text completes "the name …".
+func BucketNameProblem(name string) string {
+	if len(name) < 3 || len(name) > 63 {
+		return "must be between 3 and 63 characters long"
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return "may contain only lowercase letters, digits, '.' and '-'"
+		}
+	}
+	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
+		return "must begin and end with a letter or digit"
+	}
+	if strings.Contains(name, "..") {
+		return "must not contain two adjacent periods"
+	}
+	if looksLikeIPv4(name) {
+		return "must not be formatted as an IP address"
+	}
+	for _, p := range []string{"xn--", "sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, p) {
+			return "must not begin with the reserved prefix " + p
+		}
+	}
+	for _, s := range []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"} {
+		if strings.HasSuffix(name, s) {
+			return "must not end with the reserved suffix " + s
+		}
+	}
+	return ""
+}
+
 func alnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// looksLikeIPv4 reports whether name is four dot-separated runs of one to
+// three digits ("192.168.5.4", also "10.0.0.01", which resolvers accept).
+func looksLikeIPv4(name string) bool {
+	parts := strings.Split(name, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
