@@ -1,0 +1,85 @@
+// Package data is Cairn's data plane: drives, erasure sets, Reed–Solomon
+// coding, bitrot protection, shard files and healing. A Store is one
+// erasure set of n drives serving the S3 layer's Objects interface.
+//
+// # Drives
+//
+// Drive (drive.go) is the seam a remote drive will implement over the
+// internal RPC; LocalDrive implements it over a folder. Shard-file I/O goes
+// through the small FS interface so tests can inject faults; the per-drive
+// badger index (package meta/objindex) opens its own files.
+//
+// # On-disk layout of a drive (LayoutVersion 1)
+//
+//	<drive>/format.json                   identity, see Format (FormatVersion 1)
+//	<drive>/index/                        badger object index (meta/objindex)
+//	<drive>/tmp/<stageID>/part.N          shard files being written
+//	<drive>/objects/<id[0:2]>/<id>/part.N committed shard files of DataID id
+//	<drive>/trash/<id>/                   retired shard folders, kept for a grace period
+//
+// format.json holds the deployment ID, drive ID, set index, the drive's slot
+// in its set (which decides which drive is which, not the order of the
+// configured paths), the set size and the layout version. OpenLocal formats
+// all drives of a new deployment, verifies them on restart, refuses a drive
+// of another deployment (ErrDriveForeign, naming its path) or an
+// unformatted folder holding foreign files (ErrDriveNotEmpty), and formats
+// an empty folder among formatted drives into its free slot, marked Fresh:
+// NewStore then refills it with a background HealAll. tmp and trash are
+// emptied at every open.
+//
+// # Shard file format
+//
+// An object part is cut into blocks of BlockSize (1 MiB) bytes; each block
+// is split into k chunks of ceil(len/k) bytes (zero-padded) and encoded to
+// m parity chunks. The shard file of shard i is, for every block in order,
+//
+//	HighwayHash-256(chunk) (32 bytes) | chunk
+//
+// so block b starts at b × (32 + ceil(BlockSize/k)) and a range read opens
+// each shard once at its first block and stops after its last. The hash is
+// keyed with the fixed, public key bitrotKey ("cairn/bitrot/highwayhash256/v1.\x00");
+// it detects corruption and is not a MAC. Objects of at most
+// InlineThreshold (128 KiB) bytes store exactly these bytes inline in the
+// drive's index record instead of in a file. Which shard a drive holds is a
+// rotation by a hash of bucket/key (distribution) so data shards, the ones
+// reads prefer, spread over all drives; each record states its shard index.
+//
+// # Write, read, heal
+//
+// PUT streams the body through one pooled block buffer (memory does not
+// grow with the object), writes every block's shards to all drives in
+// parallel, reads the body to io.EOF, calls Seal, fsyncs, then commits the
+// record on every drive and succeeds on the write quorum (k, or k+1 when
+// k == m). A failed PUT aborts its stage and rolls back the commits that
+// happened. Reads ask every drive for the record, need n − writeQuorum + 1
+// answers, and serve the newest version held by at least k drives; chunks
+// are verified and missing or corrupt shards reconstructed from parity,
+// logged (slog Warn with bucket, key, drive) and the key queued for healing.
+// HealObject and HealAll verify every shard of every version and rewrite
+// what is missing or corrupt on online drives, purge versions that too few
+// drives hold to ever read (failed writes, once older than PurgeGrace, with
+// all drives online), and sweep unreferenced shard folders.
+//
+// # Invariants
+//
+//   - INVARIANT: the index record is the commit point. Shard files are
+//     fsynced and renamed into objects/ before the record naming them is
+//     stored; nothing is visible before that, and a crash leaves only tmp
+//     (emptied at open) or an unreferenced folder (swept by HealAll).
+//   - INVARIANT: a shard folder is retired only after no record references
+//     it, and then lives in trash for TrashGrace, so a GET that resolved a
+//     version just before it was replaced or deleted can still read it.
+//   - INVARIANT: concurrent writers of one key need no lock: every drive
+//     keeps the null version with the newest HLC time, whatever order the
+//     commits arrive in, so all drives converge on one winner.
+//   - A delete succeeds on a write quorum, which leaves fewer than k copies
+//     elsewhere: healing can never resurrect a deleted version.
+//
+// Where this differs from DESIGN.md: listings merge n − writeQuorum + 1
+// drives starting from a rotating drive and replace a failing drive on the
+// fly; a drive-level common prefix is only emitted when a key under it is
+// live on that drive, so a stale drive can at worst show an empty prefix.
+// The HLC is only pushed forward by records read; a wall clock that jumps
+// back across a restart can make new writes lose to older ones until it
+// catches up.
+package data

@@ -1,0 +1,133 @@
+package objindex
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// ListQuery selects one page of the newest versions of the keys of a bucket.
+type ListQuery struct {
+	Prefix string
+	// Delimiter groups keys that contain it after Prefix into one common
+	// prefix entry (up to and including the first delimiter).
+	Delimiter string
+	// After skips every entry (key or common prefix) that sorts at or
+	// before it. Continuing from a returned common prefix therefore skips
+	// its whole sub-tree.
+	After string
+	// Limit bounds the number of entries; zero means 1000.
+	Limit int
+}
+
+// ListEntry is a key with its newest version on this drive, or a common prefix.
+type ListEntry struct {
+	Name     string
+	IsPrefix bool
+	// Record is the newest version (possibly a delete marker); nil for a
+	// common prefix.
+	Record *Record
+}
+
+// ListPage is one page of a drive's listing, sorted by Name.
+type ListPage struct {
+	Entries []ListEntry
+	// More is true when entries remain after the last one.
+	More bool
+}
+
+// List returns the newest version of each key matching q, delete markers
+// included (a merge across drives needs them to hide older versions on
+// other drives). A common prefix is only returned if at least one key under
+// it is not hidden by a delete marker on this drive.
+func (ix *Index) List(ctx context.Context, bucket string, q ListQuery) (ListPage, error) {
+	if err := checkNames(bucket, ""); err != nil {
+		return ListPage{}, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	base := bucketPrefix(bucket)
+	bp := len(base)
+	scan := append(append([]byte(nil), base...), q.Prefix...)
+	seek := scan
+	if q.After != "" {
+		// Every version of After sorts below After+0x01.
+		a := append(append(append([]byte(nil), base...), q.After...), 1)
+		if bytes.Compare(a, seek) > 0 {
+			seek = a
+		}
+	}
+	delim := []byte(q.Delimiter)
+	var page ListPage
+	err := ix.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: scan})
+		defer it.Close()
+		it.Seek(seek)
+		for it.Valid() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			item := it.Item()
+			name := keyName(item.Key(), bp)
+			if len(delim) > 0 {
+				if i := bytes.Index(name[len(q.Prefix):], delim); i >= 0 {
+					cp := string(name[:len(q.Prefix)+i+len(delim)])
+					if q.After == "" || cp > q.After {
+						if len(page.Entries) == limit {
+							page.More = true
+							return nil
+						}
+						if anyLive(it, bp, append(append([]byte(nil), base...), cp...)) {
+							page.Entries = append(page.Entries, ListEntry{Name: cp, IsPrefix: true})
+						}
+					}
+					succ := successor(cp)
+					if succ == "" {
+						return nil
+					}
+					it.Seek(append(append([]byte(nil), base...), succ...))
+					continue
+				}
+			}
+			if len(page.Entries) == limit {
+				page.More = true
+				return nil
+			}
+			key := string(name)
+			r := &Record{Bucket: bucket, Key: key, Latest: true}
+			if err := item.Value(func(v []byte) error { return decodeRecord(v, r) }); err != nil {
+				return fmt.Errorf("%s/%s: %w", bucket, key, err)
+			}
+			page.Entries = append(page.Entries, ListEntry{Name: key, Record: r})
+			skipVersions(it, bp, key)
+		}
+		return nil
+	})
+	if err != nil {
+		return ListPage{}, fmt.Errorf("objindex: list %s: %w", bucket, err)
+	}
+	return page, nil
+}
+
+// skipVersions advances it past the remaining (older) versions of key.
+func skipVersions(it *badger.Iterator, bp int, key string) {
+	for it.Next(); it.Valid() && string(keyName(it.Item().Key(), bp)) == key; it.Next() {
+	}
+}
+
+// anyLive reports whether some key under cpKey (an encoded key prefix) has a
+// newest version that is not a delete marker. It moves the iterator.
+func anyLive(it *badger.Iterator, bp int, cpKey []byte) bool {
+	for it.Valid() && bytes.HasPrefix(it.Item().Key(), cpKey) {
+		item := it.Item()
+		if item.UserMeta()&userMetaDeleteMarker == 0 {
+			return true
+		}
+		skipVersions(it, bp, string(keyName(item.Key(), bp)))
+	}
+	return false
+}
