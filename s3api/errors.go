@@ -37,6 +37,7 @@ const (
 	ErrInvalidLocationConstraint
 	ErrInvalidRange
 	ErrInvalidRequest
+	ErrInvalidStorageClass
 	ErrInvalidToken
 	ErrInvalidURI
 	ErrKeyTooLong
@@ -91,6 +92,7 @@ var errorTable = [errCodeCount]errorSpec{
 	ErrInvalidLocationConstraint:         {"InvalidLocationConstraint", http.StatusBadRequest, "The specified location constraint is not valid."},
 	ErrInvalidRange:                      {"InvalidRange", http.StatusRequestedRangeNotSatisfiable, "The requested range is not satisfiable"},
 	ErrInvalidRequest:                    {"InvalidRequest", http.StatusBadRequest, "Invalid Request"},
+	ErrInvalidStorageClass:               {"InvalidStorageClass", http.StatusBadRequest, "The storage class you specified is not valid"},
 	ErrInvalidToken:                      {"InvalidToken", http.StatusBadRequest, "The provided token is malformed or otherwise invalid."},
 	ErrInvalidURI:                        {"InvalidURI", http.StatusBadRequest, "Couldn't parse the specified URI."},
 	ErrKeyTooLong:                        {"KeyTooLongError", http.StatusBadRequest, "Your key is too long"},
@@ -213,7 +215,11 @@ var sentinelCodes = []struct {
 	{data.ErrInvalidRange, ErrInvalidRange, ""},
 	{data.ErrDeleteMarker, ErrMethodNotAllowed, ""},
 	{data.ErrInvalidObjectName, ErrInvalidArgument, "The bucket or object name cannot be stored."},
+	{data.ErrInvalidParity, ErrInvalidStorageClass, ""},
 
+	// Specific sigv4 errors wrap more general ones: they come first.
+	{sigv4.ErrHeadersNotSigned, ErrAccessDenied, "There were headers present in the request which were not signed."},
+	{sigv4.ErrRequestNotYetValid, ErrAccessDenied, "Request is not valid yet."},
 	{sigv4.ErrAuthorizationHeaderMalformed, ErrAuthorizationHeaderMalformed, ""},
 	{sigv4.ErrAuthorizationQueryMalformed, ErrAuthorizationQueryParametersError, ""},
 	{sigv4.ErrUnsupportedSignature, ErrUnsupportedSignature, ""},
