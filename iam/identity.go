@@ -77,10 +77,20 @@ var ErrNoSuchAccessKey = errors.New("iam: access key does not exist")
 // ErrAccessKeyDisabled is returned for a known key that may not be used.
 var ErrAccessKeyDisabled = errors.New("iam: access key is disabled")
 
-// CredentialLookup resolves an access key to its credential.
+// ErrInvalidToken is returned for a session token that cannot be opened or
+// does not belong to the access key; ErrExpiredToken for one past its expiry.
+var (
+	ErrInvalidToken = errors.New("iam: invalid session token")
+	ErrExpiredToken = errors.New("iam: session token has expired")
+)
+
+// CredentialLookup resolves an access key (and, for temporary credentials,
+// the session token sent with it) to its credential.
 //
 // Implementations must be safe for concurrent use and must answer from
-// memory: it is called on every signed request.
+// memory: it is called on every signed request. A long-term key is looked up
+// with whatever token the request carried; the caller checks that the token
+// matches Credential.SessionToken.
 type CredentialLookup interface {
-	LookupAccessKey(accessKey string) (Credential, error)
+	LookupCredential(accessKey, sessionToken string) (Credential, error)
 }

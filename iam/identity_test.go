@@ -10,14 +10,14 @@ import (
 
 func TestRootCredentials(t *testing.T) {
 	rc := NewRootCredentials("admin", "secret-key")
-	c, err := rc.LookupAccessKey("admin")
+	c, err := rc.LookupCredential("admin", "")
 	if err != nil || c.SecretKey != "secret-key" || c.Identity.Kind != Root {
 		t.Fatalf("lookup admin = %+v, %v", c.Identity, err)
 	}
 	if len(c.Identity.CanonicalID) != 64 || c.Identity.CanonicalID != rc.Root().CanonicalID {
 		t.Fatalf("canonical ID %q", c.Identity.CanonicalID)
 	}
-	if _, err := rc.LookupAccessKey("other"); !errors.Is(err, ErrNoSuchAccessKey) {
+	if _, err := rc.LookupCredential("other", ""); !errors.Is(err, ErrNoSuchAccessKey) {
 		t.Fatalf("unknown key: %v", err)
 	}
 	if CanonicalID("a") == CanonicalID("b") {
@@ -28,7 +28,7 @@ func TestRootCredentials(t *testing.T) {
 func TestCredentialLogValueHidesSecret(t *testing.T) {
 	var b strings.Builder
 	log := slog.New(slog.NewTextHandler(&b, nil))
-	c, _ := NewRootCredentials("admin", "topsecret99").LookupAccessKey("admin")
+	c, _ := NewRootCredentials("admin", "topsecret99").LookupCredential("admin", "")
 	log.Info("x", "cred", c)
 	fmt.Fprint(&b, "")
 	if strings.Contains(b.String(), "topsecret99") || !strings.Contains(b.String(), "admin") {

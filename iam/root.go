@@ -27,8 +27,8 @@ func NewRootCredentials(accessKey, secretKey string) *RootCredentials {
 	}}
 }
 
-// LookupAccessKey implements CredentialLookup.
-func (r *RootCredentials) LookupAccessKey(accessKey string) (Credential, error) {
+// LookupCredential implements CredentialLookup.
+func (r *RootCredentials) LookupCredential(accessKey, _ string) (Credential, error) {
 	if accessKey != r.root.AccessKey {
 		return Credential{}, ErrNoSuchAccessKey
 	}

@@ -28,6 +28,7 @@ const (
 	ErrBucketNotEmpty
 	ErrEntityTooLarge
 	ErrExpiredPresignedRequest
+	ErrExpiredToken
 	ErrIncompleteBody
 	ErrInvalidAccessKeyID
 	ErrInvalidArgument
@@ -83,6 +84,7 @@ var errorTable = [errCodeCount]errorSpec{
 	ErrBucketNotEmpty:                    {"BucketNotEmpty", http.StatusConflict, "The bucket you tried to delete is not empty"},
 	ErrEntityTooLarge:                    {"EntityTooLarge", http.StatusBadRequest, "Your proposed upload exceeds the maximum allowed object size."},
 	ErrExpiredPresignedRequest:           {"AccessDenied", http.StatusForbidden, "Request has expired"},
+	ErrExpiredToken:                      {"ExpiredToken", http.StatusBadRequest, "The provided token has expired."},
 	ErrIncompleteBody:                    {"IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header."},
 	ErrInvalidAccessKeyID:                {"InvalidAccessKeyId", http.StatusForbidden, "The AWS Access Key Id you provided does not exist in our records."},
 	ErrInvalidArgument:                   {"InvalidArgument", http.StatusBadRequest, "Invalid Argument"},
@@ -229,6 +231,7 @@ var sentinelCodes = []struct {
 	{sigv4.ErrMissingDate, ErrMissingDate, ""},
 	{sigv4.ErrPresignExpired, ErrExpiredPresignedRequest, ""},
 	{sigv4.ErrInvalidSessionToken, ErrInvalidToken, ""},
+	{sigv4.ErrExpiredToken, ErrExpiredToken, ""},
 	{sigv4.ErrContentSHA256Mismatch, ErrXAmzContentSHA256Mismatch, ""},
 	{sigv4.ErrInvalidContentSHA256, ErrInvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a STREAMING-* value, or a valid SHA-256 value."},
 	{sigv4.ErrInvalidDigest, ErrInvalidDigest, ""},

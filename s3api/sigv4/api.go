@@ -110,6 +110,7 @@ var (
 	ErrMissingDate                  = errors.New("sigv4: missing x-amz-date or date")
 	ErrPresignExpired               = errors.New("sigv4: request has expired")
 	ErrInvalidSessionToken          = errors.New("sigv4: invalid security token")
+	ErrExpiredToken                 = errors.New("sigv4: security token has expired")
 	// Payload errors.
 	ErrContentSHA256Mismatch = errors.New("sigv4: x-amz-content-sha256 does not match body")
 	ErrInvalidContentSHA256  = errors.New("sigv4: x-amz-content-sha256 is malformed")

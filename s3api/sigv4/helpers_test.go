@@ -33,7 +33,7 @@ var exampleTime = time.Date(2013, 5, 24, 0, 0, 0, 0, time.UTC)
 // credMap is an in-memory iam.CredentialLookup.
 type credMap map[string]iam.Credential
 
-func (m credMap) LookupAccessKey(ak string) (iam.Credential, error) {
+func (m credMap) LookupCredential(ak, _ string) (iam.Credential, error) {
 	c, ok := m[ak]
 	if !ok {
 		return iam.Credential{}, iam.ErrNoSuchAccessKey

@@ -116,7 +116,7 @@ func (v *Verifier) verifyHeader(r *Request, authz string) (*Auth, error) {
 	if err != nil {
 		return nil, err
 	}
-	cred, err := v.lookup(h.accessKey)
+	cred, err := v.lookup(h.accessKey, r.Header("x-amz-security-token"))
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (v *Verifier) verifyPresigned(r *Request) (*Auth, error) {
 	if mode == PayloadUnsigned && r.Header("x-amz-content-sha256") == streamingUnsignedTrailer {
 		mode = PayloadStreamingUnsignedTrailer
 	}
-	cred, err := v.lookup(sc.accessKey)
+	cred, err := v.lookup(sc.accessKey, p.securityToken)
 	if err != nil {
 		return nil, err
 	}
@@ -222,13 +222,18 @@ func (v *Verifier) verifyPresigned(r *Request) (*Auth, error) {
 	return a, nil
 }
 
-func (v *Verifier) lookup(accessKey string) (iam.Credential, error) {
-	cred, err := v.Creds.LookupAccessKey(accessKey)
+func (v *Verifier) lookup(accessKey, sessionToken string) (iam.Credential, error) {
+	cred, err := v.Creds.LookupCredential(accessKey, sessionToken)
 	if err == nil {
 		return cred, nil
 	}
-	if errors.Is(err, iam.ErrNoSuchAccessKey) || errors.Is(err, iam.ErrAccessKeyDisabled) {
+	switch {
+	case errors.Is(err, iam.ErrNoSuchAccessKey) || errors.Is(err, iam.ErrAccessKeyDisabled):
 		return cred, fmt.Errorf("%w: %w", ErrInvalidAccessKeyID, err)
+	case errors.Is(err, iam.ErrExpiredToken):
+		return cred, fmt.Errorf("%w: %w", ErrExpiredToken, err)
+	case errors.Is(err, iam.ErrInvalidToken):
+		return cred, fmt.Errorf("%w: %w", ErrInvalidSessionToken, err)
 	}
 	return cred, fmt.Errorf("sigv4: looking up access key: %w", err)
 }
