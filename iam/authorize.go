@@ -34,7 +34,7 @@ type RootOnly struct{}
 
 // Authorize implements Authorizer.
 func (RootOnly) Authorize(r Request) Decision {
-	if r.Identity.Kind == Root {
+	if r.Identity.Kind == KindRoot {
 		return Decision{Allowed: true, Reason: "root administrative override"}
 	}
 	return Decision{Allowed: false, Reason: "no policy grants " + r.Action + " to " + r.Identity.Kind.String()}

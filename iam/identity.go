@@ -10,28 +10,28 @@ type PrincipalKind int
 
 const (
 	// Anonymous is an unsigned request.
-	Anonymous PrincipalKind = iota
+	KindAnonymous PrincipalKind = iota
 	// Root is the deployment's administrative principal.
-	Root
+	KindRoot
 	// User is an IAM user.
-	User
+	KindUser
 	// ServiceAccount is a child credential of one user.
-	ServiceAccount
+	KindServiceAccount
 	// Session is an STS temporary credential.
-	Session
+	KindSession
 )
 
 func (k PrincipalKind) String() string {
 	switch k {
-	case Anonymous:
+	case KindAnonymous:
 		return "anonymous"
-	case Root:
+	case KindRoot:
 		return "root"
-	case User:
+	case KindUser:
 		return "user"
-	case ServiceAccount:
+	case KindServiceAccount:
 		return "service-account"
-	case Session:
+	case KindSession:
 		return "session"
 	}
 	return "unknown"
@@ -51,7 +51,7 @@ type Identity struct {
 }
 
 // IsAnonymous reports whether the identity is the unsigned principal.
-func (id Identity) IsAnonymous() bool { return id.Kind == Anonymous }
+func (id Identity) IsAnonymous() bool { return id.Kind == KindAnonymous }
 
 // Credential is a secret bound to an identity.
 type Credential struct {

@@ -11,7 +11,7 @@ import (
 func TestRootCredentials(t *testing.T) {
 	rc := NewRootCredentials("admin", "secret-key")
 	c, err := rc.LookupCredential("admin", "")
-	if err != nil || c.SecretKey != "secret-key" || c.Identity.Kind != Root {
+	if err != nil || c.SecretKey != "secret-key" || c.Identity.Kind != KindRoot {
 		t.Fatalf("lookup admin = %+v, %v", c.Identity, err)
 	}
 	if len(c.Identity.CanonicalID) != 64 || c.Identity.CanonicalID != rc.Root().CanonicalID {
@@ -40,7 +40,7 @@ func TestRootOnly(t *testing.T) {
 	tests := []struct {
 		kind PrincipalKind
 		want bool
-	}{{Root, true}, {Anonymous, false}, {User, false}, {Session, false}, {ServiceAccount, false}}
+	}{{KindRoot, true}, {KindAnonymous, false}, {KindUser, false}, {KindSession, false}, {KindServiceAccount, false}}
 	for _, tc := range tests {
 		d := RootOnly{}.Authorize(Request{Identity: Identity{Kind: tc.kind}, Action: "s3:GetObject"})
 		if d.Allowed != tc.want || d.Reason == "" {

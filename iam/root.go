@@ -18,7 +18,7 @@ func NewRootCredentials(accessKey, secretKey string) *RootCredentials {
 		AccessKey: accessKey,
 		SecretKey: secretKey,
 		Identity: Identity{
-			Kind:        Root,
+			Kind:        KindRoot,
 			Name:        accessKey,
 			AccessKey:   accessKey,
 			CanonicalID: CanonicalID("root:" + accessKey),

@@ -46,10 +46,10 @@ func (m credMap) LookupCredential(ak, _ string) (iam.Credential, error) {
 
 func testCreds() credMap {
 	return credMap{
-		exampleAK: {AccessKey: exampleAK, SecretKey: exampleSecret, Identity: iam.Identity{Kind: iam.Root, Name: "root"}},
-		"USERKEY": {AccessKey: "USERKEY", SecretKey: "user-secret-0123456789", Identity: iam.Identity{Kind: iam.User, Name: "alice"}},
+		exampleAK: {AccessKey: exampleAK, SecretKey: exampleSecret, Identity: iam.Identity{Kind: iam.KindRoot, Name: "root"}},
+		"USERKEY": {AccessKey: "USERKEY", SecretKey: "user-secret-0123456789", Identity: iam.Identity{Kind: iam.KindUser, Name: "alice"}},
 		"STSKEY": {AccessKey: "STSKEY", SecretKey: "sts-secret-0123456789", SessionToken: "token-abc/def+ghi==",
-			Identity: iam.Identity{Kind: iam.Session, Name: "alice"}},
+			Identity: iam.Identity{Kind: iam.KindSession, Name: "alice"}},
 		"OFFKEY": {AccessKey: "OFFKEY", SecretKey: "off-secret", Identity: iam.Identity{Name: "disabled"}},
 	}
 }
