@@ -29,6 +29,9 @@ type ObjectInfo struct {
 	Checksums map[string]string
 	// Owner is the canonical ID of the writer.
 	Owner string
+	// PosixUID and PosixGID are the writer's POSIX identity, if it has one.
+	PosixUID *uint32
+	PosixGID *uint32
 }
 
 // Object is an opened object version: its record, and its bytes on demand.
@@ -51,6 +54,10 @@ type Sealed struct {
 type PutOptions struct {
 	Headers map[string]string
 	Owner   string
+	// PosixUID and PosixGID stamp the version with the writer's POSIX
+	// identity (nil: none).
+	PosixUID *uint32
+	PosixGID *uint32
 	// Versioned makes the write create a new version instead of replacing
 	// the "null" version.
 	Versioned bool

@@ -104,6 +104,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 	rec := &objindex.Record{
 		Bucket: bucket, Key: key, VersionID: objindex.NullVersion, ModTime: s.clock.Now(),
 		Size: size, Owner: opts.Owner, Headers: cloneStrMap(opts.Headers),
+		PosixUID: opts.PosixUID, PosixGID: opts.PosixGID,
 		Erasure: objindex.Erasure{DataShards: k, ParityShards: m, BlockSize: s.blockSize, Bitrot: objindex.BitrotHighwayHash256},
 	}
 	if opts.Versioned {
@@ -365,5 +366,6 @@ func infoFromRecord(r *objindex.Record) ObjectInfo {
 		Bucket: r.Bucket, Key: r.Key, VersionID: r.VersionID, IsLatest: r.Latest,
 		DeleteMarker: r.DeleteMarker, Size: r.Size, ModTime: timeFromHLC(r.ModTime),
 		ETag: r.ETag, Headers: cloneStrMap(r.Headers), Checksums: cloneStrMap(r.Checksums), Owner: r.Owner,
+		PosixUID: r.PosixUID, PosixGID: r.PosixGID,
 	}
 }

@@ -60,8 +60,10 @@ func TestMetadataStored(t *testing.T) {
 	e := newEnv(t, 4, Options{})
 	body := []byte("hello")
 	_, err := e.s.PutObject(context.Background(), "b", "k", bytes.NewReader(body), 5, PutOptions{
-		Headers: map[string]string{"Content-Type": "text/plain", "X-Amz-Meta-Color": "blue"},
-		Owner:   "owner-1",
+		Headers:  map[string]string{"Content-Type": "text/plain", "X-Amz-Meta-Color": "blue"},
+		Owner:    "owner-1",
+		PosixUID: func() *uint32 { v := uint32(1001); return &v }(),
+		PosixGID: func() *uint32 { v := uint32(100); return &v }(),
 		Seal: func() (Sealed, error) {
 			return Sealed{ETag: "abc", Checksums: map[string]string{"CRC32": "xyz="}}, nil
 		},
@@ -75,7 +77,8 @@ func TestMetadataStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.Headers["Content-Type"] != "text/plain" || st.Headers["X-Amz-Meta-Color"] != "blue" ||
-		st.Owner != "owner-1" || st.ETag != "abc" || st.Checksums["CRC32"] != "xyz=" {
+		st.Owner != "owner-1" || st.ETag != "abc" || st.Checksums["CRC32"] != "xyz=" ||
+		st.PosixUID == nil || *st.PosixUID != 1001 || st.PosixGID == nil || *st.PosixGID != 100 {
 		t.Fatalf("metadata not kept: %+v", st)
 	}
 }

@@ -64,6 +64,10 @@ type Record struct {
 	// encoding owned by the layer above.
 	Tags map[string]string
 	ACL  []byte
+	// PosixUID and PosixGID are the writer's POSIX identity, when it has
+	// one (nil otherwise), for files that represent objects.
+	PosixUID *uint32
+	PosixGID *uint32
 
 	// DataID names the shard directory of the version on every drive; empty
 	// when the shards are inline (or for a delete marker).
@@ -98,6 +102,14 @@ func (r *Record) Clone() *Record {
 	if r.Inline != nil {
 		c.Inline = append([]byte(nil), r.Inline...)
 	}
+	if r.PosixUID != nil {
+		v := *r.PosixUID
+		c.PosixUID = &v
+	}
+	if r.PosixGID != nil {
+		v := *r.PosixGID
+		c.PosixGID = &v
+	}
 	return &c
 }
 
@@ -128,29 +140,44 @@ func cloneMap(m map[string]string) map[string]string {
 
 // recordV1 is the first value encoding. A decoder must keep reading every
 // version it ever wrote; a new field means a new version byte.
-const recordV1 byte = 1
+const (
+	recordV1 byte = 1
+	// recordV2 is v1 plus the writer's optional POSIX uid and gid.
+	recordV2 byte = 2
+)
 
-const flagDeleteMarker = 1 << 0
+const (
+	flagDeleteMarker = 1 << 0
+	flagPosixUID     = 1 << 1
+	flagPosixGID     = 1 << 2
+)
 
 var errCorrupt = errors.New("objindex: corrupt record")
 
-// encodeRecord appends the value encoding of r (v1):
+// encodeRecord appends the value encoding of r (v2):
 //
-//	version byte (1)
-//	flags uvarint (bit 0 delete marker)
+//	version byte (2)
+//	flags uvarint (bit 0 delete marker, bit 1 POSIX uid, bit 2 POSIX gid)
 //	versionID str | modTime varint | size varint | etag str | owner str
 //	headers map | checksums map | tags map | acl bytes
 //	dataID str | k uvarint | m uvarint | blockSize uvarint | shardIndex uvarint | bitrot uvarint
 //	nparts uvarint, then per part: number uvarint | size varint | etag str
 //	inlineSize uvarint
+//	uid uvarint (if bit 1) | gid uvarint (if bit 2)    — absent in v1
 //
 // str and bytes are uvarint length + bytes; map is uvarint count + sorted
 // (key str, value str) pairs so equal records encode equally.
 func encodeRecord(dst []byte, r *Record) []byte {
-	dst = append(dst, recordV1)
+	dst = append(dst, recordV2)
 	var flags uint64
 	if r.DeleteMarker {
 		flags |= flagDeleteMarker
+	}
+	if r.PosixUID != nil {
+		flags |= flagPosixUID
+	}
+	if r.PosixGID != nil {
+		flags |= flagPosixGID
 	}
 	dst = binary.AppendUvarint(dst, flags)
 	dst = appendStr(dst, r.VersionID)
@@ -176,6 +203,12 @@ func encodeRecord(dst []byte, r *Record) []byte {
 		dst = appendStr(dst, p.ETag)
 	}
 	dst = binary.AppendUvarint(dst, uint64(r.InlineSize))
+	if r.PosixUID != nil {
+		dst = binary.AppendUvarint(dst, uint64(*r.PosixUID))
+	}
+	if r.PosixGID != nil {
+		dst = binary.AppendUvarint(dst, uint64(*r.PosixGID))
+	}
 	return dst
 }
 
@@ -207,9 +240,12 @@ func decodeRecord(b []byte, r *Record) error {
 		return errCorrupt
 	}
 	switch b[0] {
-	case recordV1:
+	case recordV1, recordV2:
 		d := decoder{b: b[1:]}
-		d.v1(r)
+		flags := d.v1(r)
+		if b[0] == recordV2 {
+			d.posix(flags, r)
+		}
 		if d.err != nil {
 			return d.err
 		}
@@ -227,8 +263,21 @@ type decoder struct {
 	err error
 }
 
-func (d *decoder) v1(r *Record) {
-	flags := d.uvarint()
+// posix reads the v2 tail: the POSIX uid and gid the flags announce.
+func (d *decoder) posix(flags uint64, r *Record) {
+	if flags&flagPosixUID != 0 {
+		v := uint32(d.uvarint())
+		r.PosixUID = &v
+	}
+	if flags&flagPosixGID != 0 {
+		v := uint32(d.uvarint())
+		r.PosixGID = &v
+	}
+}
+
+// v1 reads the fields common to v1 and v2 and returns the flags.
+func (d *decoder) v1(r *Record) (flags uint64) {
+	flags = d.uvarint()
 	r.DeleteMarker = flags&flagDeleteMarker != 0
 	r.VersionID = d.str()
 	r.ModTime = d.varint()
@@ -250,7 +299,7 @@ func (d *decoder) v1(r *Record) {
 	n := d.int()
 	if n > len(d.b) { // each part takes at least 3 bytes
 		d.fail()
-		return
+		return flags
 	}
 	if n > 0 {
 		r.Parts = make([]Part, n)
@@ -261,6 +310,7 @@ func (d *decoder) v1(r *Record) {
 		}
 	}
 	r.InlineSize = d.int()
+	return flags
 }
 
 func (d *decoder) fail() {

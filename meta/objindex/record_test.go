@@ -26,12 +26,15 @@ func TestRecordRoundTrip(t *testing.T) {
 			Erasure:    Erasure{DataShards: 2, ParityShards: 2, BlockSize: 1 << 20, ShardIndex: 3, Bitrot: BitrotHighwayHash256},
 			Parts:      []Part{{Number: 1, Size: 5 << 30, ETag: "x"}, {Number: 2, Size: 1}},
 			InlineSize: 7,
+			PosixUID:   u32(1001),
+			PosixGID:   u32(0),
 		}},
+		{"uid only", Record{VersionID: "v2", PosixUID: u32(4294967295)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			enc := encodeRecord(nil, &tc.rec)
-			if enc[0] != recordV1 {
+			if enc[0] != recordV2 {
 				t.Fatalf("version byte %d", enc[0])
 			}
 			var got Record
@@ -53,6 +56,20 @@ func TestRecordRoundTrip(t *testing.T) {
 				t.Fatalf("trailing byte: %v", err)
 			}
 		})
+	}
+}
+
+func u32(v uint32) *uint32 { return &v }
+
+// TestRecordV1StillDecodes: records written before POSIX ids were stored
+// (v1) decode as records without them.
+func TestRecordV1StillDecodes(t *testing.T) {
+	want := Record{VersionID: "v1", ModTime: 7, Size: 3, ETag: "e", Headers: map[string]string{"A": "b"}}
+	enc := encodeRecord(nil, &want)
+	enc[0] = recordV1 // without POSIX ids the v2 layout is the v1 layout
+	var got Record
+	if err := decodeRecord(enc, &got); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("v1 decode = %+v, %v", got, err)
 	}
 }
 
