@@ -40,6 +40,7 @@ fuzz:
 # The installed aws cli against a real server.
 smoke: build
 	scripts/smoke-awscli.sh $(BIN)
+	scripts/smoke-iam.sh $(BIN)
 
 clean:
 	rm -rf bin .run
