@@ -20,6 +20,7 @@ const usage = `cairn — a clustered S3-compatible object store
 
 Usage:
   cairn server [flags]   start a node (see 'cairn server -h')
+  cairn admin ...        manage users, groups, policies, service accounts, STS (see 'cairn admin -h')
   cairn version          print the version
 
 `
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "server":
 		return serverCmd(args[1:], stdout, stderr)
+	case "admin":
+		return adminCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "cairn", version)
 		return 0
