@@ -127,7 +127,6 @@ func (s *State) commit(d *delta) error {
 		return fmt.Errorf("commit at index %d: %w", d.applied, err)
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for name, b := range d.buckets {
 		if b == nil {
 			delete(s.mu.buckets, name)
@@ -135,7 +134,14 @@ func (s *State) commit(d *delta) error {
 			s.mu.buckets[name] = *b
 		}
 	}
+	s.mu.iam.publish(&d.iam)
 	s.mu.applied = d.applied
+	s.mu.Unlock()
+	if d.iam.touched() {
+		// A Directory that cannot be fully built is logged and reported by
+		// IAMErr; it is not a storage failure.
+		_ = s.rebuildDirectory()
+	}
 	return nil
 }
 
@@ -147,11 +153,13 @@ type delta struct {
 	applied uint64
 	// buckets overlays the view; a nil entry is a deletion.
 	buckets overlay[Bucket]
+	// iam overlays the IAM records likewise.
+	iam iamDelta
 }
 
 type kv struct{ key, val []byte } // val nil: delete
 
-func newDelta() *delta { return &delta{buckets: overlay[Bucket]{}} }
+func newDelta() *delta { return &delta{buckets: overlay[Bucket]{}, iam: newIAMDelta()} }
 
 func (d *delta) stage(key, val []byte) {
 	d.writes = append(d.writes, kv{key, val})
@@ -165,6 +173,7 @@ func (d *delta) merge(o *delta) {
 	for k, v := range o.buckets {
 		d.buckets[k] = v
 	}
+	d.iam.merge(&o.iam)
 }
 
 // overlay is a layer of staged changes to one kind; nil is a deletion.

@@ -29,6 +29,32 @@ var opTable = map[Op]opSpec{
 	OpCreateBucket:        spec(checkCreateBucket, applyCreateBucket),
 	OpDeleteBucket:        spec(checkDeleteBucket, applyDeleteBucket),
 	OpPutBucketVersioning: spec(checkPutBucketVersioning, applyPutBucketVersioning),
+
+	// IAM (ops_iam_*.go).
+	OpCreateUser:           spec(checkCreateUser, applyCreateUser),
+	OpUpdateUser:           spec(checkUpdateUser, applyUpdateUser),
+	OpDeleteUser:           spec(checkDeleteUser, applyDeleteUser),
+	OpCreateAccessKey:      spec(checkCreateAccessKey, applyCreateAccessKey),
+	OpUpdateAccessKey:      spec(checkUpdateAccessKey, applyUpdateAccessKey),
+	OpDeleteAccessKey:      spec(checkDeleteAccessKey, applyDeleteAccessKey),
+	OpCreateGroup:          spec(checkCreateGroup, applyCreateGroup),
+	OpUpdateGroup:          spec(checkUpdateGroup, applyUpdateGroup),
+	OpDeleteGroup:          spec(checkDeleteGroup, applyDeleteGroup),
+	OpAddUserToGroup:       spec(checkMembership, applyAddUserToGroup),
+	OpRemoveUserFromGroup:  spec(checkMembership, applyRemoveUserFromGroup),
+	OpCreatePolicy:         spec(checkCreatePolicy, applyCreatePolicy),
+	OpDeletePolicy:         spec(checkDeletePolicy, applyDeletePolicy),
+	OpAttachPolicy:         spec(checkAttach, applyAttachPolicy),
+	OpDetachPolicy:         spec(checkAttach, applyDetachPolicy),
+	OpPutInlinePolicy:      spec(checkPutInlinePolicy, applyPutInlinePolicy),
+	OpDeleteInlinePolicy:   spec(checkDeleteInlinePolicy, applyDeleteInlinePolicy),
+	OpCreateRole:           spec(checkCreateRole, applyCreateRole),
+	OpDeleteRole:           spec(checkDeleteRole, applyDeleteRole),
+	OpCreateServiceAccount: spec(checkCreateServiceAccount, applyCreateServiceAccount),
+	OpUpdateServiceAccount: spec(checkUpdateServiceAccount, applyUpdateServiceAccount),
+	OpDeleteServiceAccount: spec(checkServiceAccountArgs, applyDeleteServiceAccount),
+	OpRevokeSessions:       spec(checkRevokeSessions, applyRevokeSessions),
+	OpPutSTSKey:            spec(checkPutSTSKey, applyPutSTSKey),
 }
 
 // spec builds an opSpec from a typed validator and applier: the args are

@@ -17,10 +17,19 @@ import (
 //	m/applied    last applied Raft index: version byte + uint64 big-endian
 //	m/restoring  present only while Restore is rewriting the DB
 //	b/<name>     a Bucket: version byte + JSON
+//	iu/<name>    an iam.User: version byte + JSON
+//	ik/<id>      an access key (secret sealed): version byte + JSON
+//	ig/<name>    an iam.Group: version byte + JSON
+//	ip/<name>    an iam.ManagedPolicy (builtins are not stored): version byte + JSON
+//	is/<key>     a service account (secret sealed): version byte + JSON
+//	ir/<name>    an iam.Role: version byte + JSON
+//	it/<id>      an STS signing key (key sealed): version byte + JSON
 //
-// Later kinds (users, access keys, groups, policies, service accounts, STS
-// keys and revocations, node membership) each get a prefix here, a map in
-// view, and an entry in dataPrefixes.
+// IAM record types and their sealing are in iam_store.go and secret.go.
+//
+// Later kinds (ACLs, bucket policies, node membership) each get a prefix
+// here, a map in view, and an entry in dataPrefixes. Session revocation
+// needs no record of its own: it is the SessionGeneration of a user or role.
 
 // schemaVersion is the version of the DB layout as a whole. A DB written by
 // a newer layout is refused at open.
@@ -37,13 +46,25 @@ const (
 // Data prefixes: replicated state, streamed by snapshots.
 const (
 	prefixBucket = "b/"
+
+	prefixIAMUser           = "iu/"
+	prefixIAMAccessKey      = "ik/"
+	prefixIAMGroup          = "ig/"
+	prefixIAMPolicy         = "ip/"
+	prefixIAMServiceAccount = "is/"
+	prefixIAMRole           = "ir/"
+	prefixIAMSTSKey         = "it/"
 )
 
 // dataPrefixes lists every prefix whose records belong in a snapshot.
 // INVARIANT: every data prefix declared above is listed here, or snapshots
 // silently drop that kind.
 func dataPrefixes() []string {
-	return []string{prefixBucket}
+	return []string{
+		prefixBucket,
+		prefixIAMUser, prefixIAMAccessKey, prefixIAMGroup, prefixIAMPolicy,
+		prefixIAMServiceAccount, prefixIAMRole, prefixIAMSTSKey,
+	}
 }
 
 // isDataKey reports whether key belongs to a declared data prefix.
@@ -60,6 +81,8 @@ func isDataKey(key []byte) bool {
 const (
 	appliedV1 = 1
 	bucketV1  = 1
+	// iamRecordV1 is the encoding of every IAM record kind.
+	iamRecordV1 = 1
 )
 
 func bucketKey(name string) []byte { return []byte(prefixBucket + name) }

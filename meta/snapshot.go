@@ -188,6 +188,9 @@ func (s *State) Restore(r io.Reader) error {
 	}
 	s.mu.view = v
 	s.mu.failed = nil // the DB is now exactly the snapshot's state
+	// Problems building the Directory are logged and reported by IAMErr;
+	// the state itself is restored.
+	_ = s.rebuildDirectory()
 	return nil
 }
 

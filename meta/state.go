@@ -50,6 +50,10 @@ type State struct {
 		// Restore succeeds or the process restarts.
 		failed error
 	}
+
+	// iamc is the compiled IAM Directory and its configuration
+	// (iam_state.go); rebuilt under applyMu after every IAM change.
+	iamc iamRuntime
 }
 
 // view is the in-memory copy of everything in the DB.
@@ -57,6 +61,7 @@ type State struct {
 // view.applied equals the DB's m/applied.
 type view struct {
 	buckets map[string]Bucket
+	iam     iamView
 	applied uint64
 }
 
@@ -86,9 +91,13 @@ func OpenState(dir string, logger *slog.Logger) (*State, error) {
 		// LastApplied 0 makes the Raft layer restore the latest snapshot.
 		s.log.Warn("meta: state DB holds an interrupted restore; waiting for a snapshot restore", "dir", dir)
 		s.mu.failed = fmt.Errorf("%w: interrupted restore", ErrStateFailed)
-		v = view{buckets: map[string]Bucket{}}
+		v = view{buckets: map[string]Bucket{}, iam: newIAMView()}
 	}
 	s.mu.view = v
+	if err := s.rebuildDirectory(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -135,7 +144,7 @@ func (s *State) load() (v view, restoring bool, err error) {
 				return err
 			}
 		}
-		return scanPrefix(txn, prefixBucket, func(key, val []byte) error {
+		err = scanPrefix(txn, prefixBucket, func(key, val []byte) error {
 			b, err := decodeBucket(val)
 			if err != nil {
 				return err
@@ -146,6 +155,11 @@ func (s *State) load() (v view, restoring bool, err error) {
 			v.buckets[b.Name] = b
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		v.iam, err = loadIAM(txn)
+		return err
 	})
 	if err != nil {
 		return view{}, false, fmt.Errorf("meta: load state: %w", err)
