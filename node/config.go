@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cairn-s3/cairn/data"
+	"github.com/cairn-s3/cairn/iam"
 )
 
 // Config is everything a node needs to start. Zero values mean defaults.
@@ -31,6 +32,13 @@ type Config struct {
 	RootPassword string
 	// Region is reported by GetBucketLocation and accepted in signatures.
 	Region string
+	// AccountID is the 12-digit account shown in IAM ARNs.
+	AccountID string
+	// MasterKey (64 hex digits, CAIRN_MASTER_KEY) seals secrets in the
+	// control-plane state; empty means DATA_DIR/system/master.key.
+	MasterKey string
+	// PolicyLimits overrides the AWS policy size limits.
+	PolicyLimits iam.Limits
 	// TLSCert and TLSKey are PEM files; when both are set the S3 port
 	// serves HTTPS only.
 	TLSCert string
@@ -39,6 +47,10 @@ type Config struct {
 	LogLevel  string
 	LogFormat string
 }
+
+// DefaultAccountID is the account in IAM ARNs unless configured. ARNs with
+// an empty account field mean the same account.
+const DefaultAccountID = "000000000000"
 
 // DefaultDriveCount is the number of drive folders made when none are named.
 const DefaultDriveCount = 4
@@ -61,6 +73,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
+	}
+	if c.AccountID == "" {
+		c.AccountID = DefaultAccountID
 	}
 	if c.LogFormat == "" {
 		c.LogFormat = "text"
@@ -101,6 +116,9 @@ func (c Config) Validate() error {
 		if len(c.RootPassword) < 8 {
 			return errors.New("CAIRN_ROOT_PASSWORD must be at least 8 characters")
 		}
+	}
+	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
+		return fmt.Errorf("account ID %q must be 12 digits", c.AccountID)
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return errors.New("set both --tls-cert and --tls-key, or neither")

@@ -111,12 +111,17 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 		return nil, fmt.Errorf("raft elected no leader: %w", err)
 	}
 
-	creds := iam.NewRootCredentials(root.AccessKey, root.SecretKey)
+	iamSvc, err := n.startIAM(cfg, root, system)
+	if err != nil {
+		return nil, err
+	}
+	dir := directory{n.state}
 	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1"}, s3api.Deps{
 		Buckets:    buckets{state: n.state, raft: n.raft},
 		Objects:    n.store,
-		Verifier:   sigv4.NewVerifier(creds),
-		Authorizer: iam.RootOnly{},
+		Verifier:   sigv4.NewVerifier(dir),
+		Authorizer: dir,
+		IAM:        iamSvc,
 		Health:     health{n},
 		Logger:     log.With("component", "s3"),
 	})
@@ -128,6 +133,42 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 		"data_shards", len(cfg.Drives)-cfg.Parity, "parity_shards", cfg.Parity, "root_access_key", root.AccessKey)
 	return n, nil
 }
+
+// startIAM configures the control plane's IAM view (root, account, limits,
+// the key that seals secrets at rest) and makes sure an STS signing key
+// exists. Raft must already lead.
+func (n *Node) startIAM(cfg Config, root rootCredentials, system string) (*meta.IAMService, error) {
+	key, err := loadMasterKey(cfg.MasterKey, filepath.Join(system, "master.key"))
+	if err != nil {
+		return nil, err
+	}
+	rootCred := iam.Credential{AccessKey: root.AccessKey, SecretKey: root.SecretKey,
+		Identity: iam.NewRootCredentials(root.AccessKey, root.SecretKey).Root()}
+	if err := n.state.SetIAMConfig(meta.IAMConfig{Account: cfg.AccountID, Root: rootCred, Limits: cfg.PolicyLimits, MasterKey: key}); err != nil {
+		return nil, fmt.Errorf("configure IAM: %w", err)
+	}
+	svc := meta.NewIAMService(n.state, n.raft, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := svc.EnsureSTSKey(ctx); err != nil {
+		return nil, fmt.Errorf("create STS signing key: %w", err)
+	}
+	return svc, nil
+}
+
+// directory answers credential lookups and authorization from the control
+// plane's current IAM view. It loads the view per call: an Identity points
+// into the Directory it came from, and a new one is published after every
+// IAM change.
+type directory struct{ state *meta.State }
+
+func (d directory) LookupCredential(accessKey, sessionToken string) (iam.Credential, error) {
+	return d.state.Directory().LookupCredential(accessKey, sessionToken)
+}
+
+func (d directory) Authorize(r iam.Request) iam.Decision { return d.state.Directory().Authorize(r) }
+
+var _ s3api.IAM = (*meta.IAMService)(nil)
 
 // listen opens the S3 port, with TLS when a certificate is configured.
 func listen(cfg Config) (net.Listener, error) {

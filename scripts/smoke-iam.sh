@@ -64,7 +64,7 @@ region = us-east-1
 CONF
 python=python3
 "$python" -c 'import boto3' 2>/dev/null || python=/usr/bin/python3
-ENDPOINT=$endpoint "$python" "$here/boto3_refresh.py" || fail "boto3 AssumeRole refresh"
+AWS_ENDPOINT_URL=$endpoint ENDPOINT=$endpoint "$python" "$here/boto3_refresh.py" || fail "boto3 AssumeRole refresh"
 ok "boto3 AssumeRole credentials refresh"
 
 as_root iam detach-user-policy --user-name erin --policy-arn arn:aws:iam:::policy/readwrite

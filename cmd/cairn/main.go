@@ -70,6 +70,10 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		parity    = fs.String("parity", env("CAIRN_PARITY", "0"), "parity shards per erasure set, 0 = default for the set size (CAIRN_PARITY)")
 		inline    = fs.String("inline-threshold", env("CAIRN_INLINE_THRESHOLD", "0"), "objects up to this many bytes live in the index record, 0 = default (CAIRN_INLINE_THRESHOLD)")
 		region    = fs.String("region", env("CAIRN_REGION", "us-east-1"), "region reported to clients (CAIRN_REGION)")
+		accountID = fs.String("account-id", env("CAIRN_ACCOUNT_ID", node.DefaultAccountID), "12-digit account ID in IAM ARNs (CAIRN_ACCOUNT_ID)")
+		userPol   = fs.String("max-user-policy", env("CAIRN_MAX_USER_POLICY", "0"), "inline user policy size limit in characters, 0 = AWS default 2048 (CAIRN_MAX_USER_POLICY)")
+		groupPol  = fs.String("max-group-policy", env("CAIRN_MAX_GROUP_POLICY", "0"), "inline group policy size limit, 0 = 5120 (CAIRN_MAX_GROUP_POLICY)")
+		managed   = fs.String("max-managed-policy", env("CAIRN_MAX_MANAGED_POLICY", "0"), "managed policy size limit, 0 = 6144 (CAIRN_MAX_MANAGED_POLICY)")
 		tlsCert   = fs.String("tls-cert", env("CAIRN_TLS_CERT", ""), "PEM certificate: serve HTTPS (CAIRN_TLS_CERT)")
 		tlsKey    = fs.String("tls-key", env("CAIRN_TLS_KEY", ""), "PEM private key of --tls-cert (CAIRN_TLS_KEY)")
 		logLevel  = fs.String("log-level", env("CAIRN_LOG_LEVEL", "info"), "debug, info, warn or error (CAIRN_LOG_LEVEL)")
@@ -89,6 +93,8 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		Address:      *address,
 		DataDir:      *dataDir,
 		Region:       *region,
+		AccountID:    *accountID,
+		MasterKey:    os.Getenv("CAIRN_MASTER_KEY"),
 		TLSCert:      *tlsCert,
 		TLSKey:       *tlsKey,
 		LogLevel:     *logLevel,
@@ -104,6 +110,19 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 	if cfg.InlineThreshold, err = strconv.ParseInt(*inline, 10, 64); err != nil {
 		fmt.Fprintf(stderr, "cairn server: --inline-threshold %q is not a number\n", *inline)
 		return 2
+	}
+	for _, lim := range []struct {
+		flag, value string
+		dst         *int
+	}{
+		{"--max-user-policy", *userPol, &cfg.PolicyLimits.InlineUserPolicy},
+		{"--max-group-policy", *groupPol, &cfg.PolicyLimits.InlineGroupPolicy},
+		{"--max-managed-policy", *managed, &cfg.PolicyLimits.ManagedPolicy},
+	} {
+		if *lim.dst, err = strconv.Atoi(lim.value); err != nil || *lim.dst < 0 {
+			fmt.Fprintf(stderr, "cairn server: %s %q is not a size\n", lim.flag, lim.value)
+			return 2
+		}
 	}
 	if *drives != "" {
 		if cfg.Drives, err = node.ExpandDrives(*drives); err != nil {

@@ -331,9 +331,9 @@ func TestAssumeRoleAndRevocation(t *testing.T) {
 		t.Fatal("role session does not have exactly the role's permissions")
 	}
 	other := newUser(t, srv, "stranger")
-	_, err = srv.stsClient(other).AssumeRole(ctxT(t), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam:::role/reader"), RoleSessionName: aws.String("x")})
+	_, err = srv.stsClient(other).AssumeRole(ctxT(t), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam:::role/reader"), RoleSessionName: aws.String("xx")})
 	wantCode(t, err, "AccessDenied")
-	_, err = srv.stsClient(user).AssumeRole(ctxT(t), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam:::role/reader"), RoleSessionName: aws.String("x"), DurationSeconds: aws.Int32(60)})
+	_, err = srv.stsClient(user).AssumeRole(ctxT(t), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam:::role/reader"), RoleSessionName: aws.String("xx"), DurationSeconds: aws.Int32(60)})
 	if errCode(err) == "" {
 		t.Fatal("DurationSeconds below 900 accepted")
 	}
