@@ -11,6 +11,13 @@ type Request struct {
 	Key    string
 	// BucketOwner is the canonical ID of the bucket owner, when there is a bucket.
 	BucketOwner string
+	// Resource is the full ARN of a non-S3 resource (iam:/sts: actions); S3
+	// resources are built from Bucket and Key.
+	Resource string
+	// Conditions holds the request context keys (e.g. "s3:prefix",
+	// "aws:SourceIp", "aws:SecureTransport"), each with its values. Keys are
+	// matched case-insensitively; callers should use the canonical spelling.
+	Conditions map[string][]string
 }
 
 // Decision is the outcome of an authorization check.
@@ -18,6 +25,16 @@ type Decision struct {
 	Allowed bool
 	// Reason names what decided, for logs and the policy simulator.
 	Reason string
+	// Statement is the deciding statement: its Sid, or "#<index>" when it
+	// has none. It is set exactly when a statement decided: on an allow
+	// by a policy and on an explicit deny; an implicit deny (and an allow
+	// by root or a user flag) leaves it empty. So !Allowed && Statement
+	// != "" means an explicit deny.
+	Statement string
+	// Policy names the policy holding the deciding statement, e.g.
+	// "user:alice/readwrite", "group:devs/inline:x", "session",
+	// "service-account", "builtin-flag:allow-create-bucket", "root".
+	Policy string
 }
 
 // Authorizer decides whether a request may proceed. Implementations must

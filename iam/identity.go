@@ -48,6 +48,26 @@ type Identity struct {
 	CanonicalID string
 	// DisplayName is shown next to CanonicalID in listings and ACLs.
 	DisplayName string
+	// UserID is the unique ID of the user or role ("AIDA…", "AROA…"). It
+	// is the value of aws:userid, except for role sessions, where
+	// aws:userid is UserID + ":" + SessionName as in AWS.
+	UserID string
+	// ParentUser is the user a service account or session derives from.
+	ParentUser string
+	// RoleName is the role a session assumed.
+	RoleName string
+	// SessionName is the STS role session name.
+	SessionName string
+	// PosixUID and PosixGID are copied from the (parent) user; nil: unset.
+	PosixUID *uint32
+	PosixGID *uint32
+	// Groups names the user's groups (enabled or not), for display.
+	Groups []string
+
+	// principal is the compiled principal the Directory resolved this
+	// identity to, so Authorize needs no map lookups. Nil for identities
+	// not built by a Directory.
+	principal *principal
 }
 
 // IsAnonymous reports whether the identity is the unsigned principal.

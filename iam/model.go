@@ -125,6 +125,11 @@ type Limits struct {
 	InlineRolePolicy  int `json:"inlineRolePolicy,omitempty"`  // 10,240
 	ManagedPolicy     int `json:"managedPolicy,omitempty"`     // 6,144
 	SessionPolicy     int `json:"sessionPolicy,omitempty"`     // 2,048
+	// TrustPolicy limits role trust policies (AWS: 2,048) and
+	// ServiceAccountPolicy the narrowing policy of a service account
+	// (default: the managed-policy limit).
+	TrustPolicy          int `json:"trustPolicy,omitempty"`          // 2,048
+	ServiceAccountPolicy int `json:"serviceAccountPolicy,omitempty"` // 6,144
 }
 
 // Snapshot is the whole IAM state at one point of the control plane's log.

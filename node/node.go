@@ -115,7 +115,8 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 	if err != nil {
 		return nil, err
 	}
-	dir := directory{n.state}
+	// Loaded per request: a new Directory is published after every IAM change.
+	dir := s3api.LiveDirectory(n.state.Directory)
 	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1"}, s3api.Deps{
 		Buckets:    buckets{state: n.state, raft: n.raft},
 		Objects:    n.store,
@@ -155,18 +156,6 @@ func (n *Node) startIAM(cfg Config, root rootCredentials, system string) (*meta.
 	}
 	return svc, nil
 }
-
-// directory answers credential lookups and authorization from the control
-// plane's current IAM view. It loads the view per call: an Identity points
-// into the Directory it came from, and a new one is published after every
-// IAM change.
-type directory struct{ state *meta.State }
-
-func (d directory) LookupCredential(accessKey, sessionToken string) (iam.Credential, error) {
-	return d.state.Directory().LookupCredential(accessKey, sessionToken)
-}
-
-func (d directory) Authorize(r iam.Request) iam.Decision { return d.state.Directory().Authorize(r) }
 
 var _ s3api.IAM = (*meta.IAMService)(nil)
 

@@ -38,7 +38,8 @@
 //     header deadline and per-read/write progress deadlines instead. Serve
 //     takes a plain or tls.NewListener listener (TLS stays visible to
 //     fasthttp); fasthttp's per-IP limit is not used (it rewraps conns).
-//   - Only a signature scoped to the "s3" service is accepted for S3.
+//   - Only a signature scoped to the "s3" service is accepted for S3, only
+//     "iam" or "sts" for the query APIs, and their bodies must be signed.
 //
 // Health endpoints share the S3 port: an UNSIGNED GET of exactly
 // /health/live or /health/ready is a health check (200 "OK" or 503 with a
@@ -50,6 +51,27 @@
 // Listing continuation tokens are opaque: URL-safe base64 of a version
 // byte (1) and the key or common prefix the page ended on. A position that
 // is a common prefix resumes after its whole sub-tree (position + 0xFF).
+//
+// IAM and STS query APIs share the port (iam_route.go). A request for
+// path "/" (path style) that is a POST with an x-www-form-urlencoded body,
+// or a GET whose query has Action, is a query-API call: its body (at most
+// 1 MiB) is read first and handed to sigv4 (IAM/STS clients sign its hash
+// without sending x-amz-content-sha256), the verified credential scope's
+// service picks IAM or STS, and Action (iam_actions.go: THE action table)
+// picks the handler. Errors use the query XML format (<ErrorResponse>)
+// from the same error table (ErrIAM* rows; queryCode maps the S3 rows
+// whose IAM spelling differs). Every handler authorizes its call as
+// iam:<Action> on the target's ARN before reading or changing anything;
+// GetCallerIdentity needs no permission; service accounts are managed by
+// their parent user only; AssumeRole is decided by Directory.CanAssumeRole
+// (or is the self form). The identity service itself is the IAM
+// interface (iam_backend.go, implemented by meta.IAMService); reads are
+// answered from its Directory. Response formats and Cairn's extension
+// elements are listed in iam_xml.go.
+//
+// Authorization context (authz.go): every S3 request is asked about as
+// iam.Request{Identity, Action, Bucket, Key, BucketOwner, Conditions},
+// Conditions holding the request's context keys, built once per request.
 //
 // Deviations from AWS, on purpose: CreateBucket of a bucket you own is
 // always 409 BucketAlreadyOwnedByYou (no us-east-1 legacy 200); a

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/cairn-s3/cairn/data"
+	"github.com/cairn-s3/cairn/iam"
 	"github.com/cairn-s3/cairn/meta"
 	"github.com/cairn-s3/cairn/s3api/sigv4"
 )
@@ -62,6 +63,22 @@ const (
 	ErrSignatureDoesNotMatch
 	ErrUnsupportedSignature
 	ErrXAmzContentSHA256Mismatch
+
+	// Codes of the IAM and STS query APIs (written in their XML error
+	// format; see iam_errors.go for how S3 rows read on those APIs).
+	ErrIAMNoSuchEntity
+	ErrIAMEntityAlreadyExists
+	ErrIAMDeleteConflict
+	ErrIAMLimitExceeded
+	ErrIAMMalformedPolicyDocument
+	ErrIAMValidationError
+	ErrIAMInvalidInput
+	ErrIAMInvalidAction
+	ErrIAMMissingAction
+	ErrIAMInvalidClientTokenID
+	ErrIAMMissingAuthenticationToken
+	ErrIAMServiceFailure
+	ErrIAMPackedPolicyTooLarge
 	errCodeCount // keep last
 )
 
@@ -118,6 +135,20 @@ var errorTable = [errCodeCount]errorSpec{
 	ErrSignatureDoesNotMatch:             {"SignatureDoesNotMatch", http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
 	ErrUnsupportedSignature:              {"InvalidRequest", http.StatusBadRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
 	ErrXAmzContentSHA256Mismatch:         {"XAmzContentSHA256Mismatch", http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
+
+	ErrIAMNoSuchEntity:               {"NoSuchEntity", http.StatusNotFound, "The request was rejected because it referenced an entity that does not exist."},
+	ErrIAMEntityAlreadyExists:        {"EntityAlreadyExists", http.StatusConflict, "The request was rejected because it attempted to create a resource that already exists."},
+	ErrIAMDeleteConflict:             {"DeleteConflict", http.StatusConflict, "The request was rejected because it attempted to delete a resource that has attached subordinate entities."},
+	ErrIAMLimitExceeded:              {"LimitExceeded", http.StatusConflict, "The request was rejected because it attempted to create resources beyond the current limits."},
+	ErrIAMMalformedPolicyDocument:    {"MalformedPolicyDocument", http.StatusBadRequest, "The policy document is malformed."},
+	ErrIAMValidationError:            {"ValidationError", http.StatusBadRequest, "The request did not satisfy a parameter constraint."},
+	ErrIAMInvalidInput:               {"InvalidInput", http.StatusBadRequest, "The request was rejected because an invalid or out-of-range value was supplied for an input parameter."},
+	ErrIAMInvalidAction:              {"InvalidAction", http.StatusBadRequest, "The action or operation requested is invalid."},
+	ErrIAMMissingAction:              {"MissingAction", http.StatusBadRequest, "The request is missing an action or a required parameter."},
+	ErrIAMInvalidClientTokenID:       {"InvalidClientTokenId", http.StatusForbidden, "The security token included in the request is invalid."},
+	ErrIAMMissingAuthenticationToken: {"MissingAuthenticationToken", http.StatusForbidden, "Request is missing Authentication Token"},
+	ErrIAMServiceFailure:             {"ServiceFailure", http.StatusInternalServerError, "The request processing has failed because of an unknown error, exception or failure."},
+	ErrIAMPackedPolicyTooLarge:       {"PackedPolicyTooLarge", http.StatusBadRequest, "The session policy is too large."},
 }
 
 // spec returns the AWS code, HTTP status and default message of c.
@@ -193,59 +224,76 @@ var errAuthzDenied = errors.New("s3api: authorization denied")
 
 // sentinelCodes maps errors of the layers below to S3 codes. Order matters
 // only where one error could wrap two sentinels: earlier rows win.
+//
+// detail marks rows whose error text is written for clients (IAM
+// validation verdicts: "policy document: Statement[0]: unknown action
+// s3:Frob"): the message sent is the error's text, without the sentinel's
+// own prefix. Such errors never carry secrets.
 var sentinelCodes = []struct {
-	err  error
-	code ErrorCode
-	msg  string
+	err    error
+	code   ErrorCode
+	msg    string
+	detail bool
 }{
-	{errAuthzDenied, ErrAccessDenied, ""},
+	{errAuthzDenied, ErrAccessDenied, "", false},
 
-	{meta.ErrNoSuchBucket, ErrNoSuchBucket, ""},
-	{meta.ErrBucketExists, ErrBucketAlreadyExists, ""},
-	{meta.ErrInvalidBucketName, ErrInvalidBucketName, ""},
-	{meta.ErrInvalidArgument, ErrInvalidArgument, ""},
-	{meta.ErrStateFailed, ErrServiceUnavailable, "The control plane is unavailable."},
-	{meta.ErrClosed, ErrServiceUnavailable, "The server is shutting down."},
+	// IAM verdicts of the identity service and of package iam.
+	{meta.ErrNoSuchEntity, ErrIAMNoSuchEntity, "", true},
+	{meta.ErrEntityAlreadyExists, ErrIAMEntityAlreadyExists, "", true},
+	{meta.ErrDeleteConflict, ErrIAMDeleteConflict, "", true},
+	{meta.ErrLimitExceeded, ErrIAMLimitExceeded, "", true},
+	{meta.ErrAccessDenied, ErrAccessDenied, "", true},
+	{iam.ErrNoSuchEntity, ErrIAMNoSuchEntity, "", true},
+	{iam.ErrMalformedPolicy, ErrIAMMalformedPolicyDocument, "", true},
+	{iam.ErrPolicyTooLarge, ErrIAMLimitExceeded, "", true},
+	{iam.ErrInvalidInput, ErrIAMValidationError, "", true},
 
-	{data.ErrObjectNotFound, ErrNoSuchKey, ""},
-	{data.ErrVersionNotFound, ErrNoSuchVersion, ""},
-	{data.ErrIncompleteBody, ErrIncompleteBody, ""},
-	{data.ErrBodyTooLong, ErrInvalidRequest, "The request body is longer than its declared length."},
-	{data.ErrReadQuorum, ErrServiceUnavailable, "Not enough drives are online to serve the request."},
-	{data.ErrWriteQuorum, ErrServiceUnavailable, "Not enough drives are online to store the object."},
-	{data.ErrDriveOffline, ErrServiceUnavailable, "Not enough drives are online."},
-	{data.ErrInvalidRange, ErrInvalidRange, ""},
-	{data.ErrDeleteMarker, ErrMethodNotAllowed, ""},
-	{data.ErrInvalidObjectName, ErrInvalidArgument, "The bucket or object name cannot be stored."},
-	{data.ErrInvalidParity, ErrInvalidStorageClass, ""},
+	{meta.ErrNoSuchBucket, ErrNoSuchBucket, "", false},
+	{meta.ErrBucketExists, ErrBucketAlreadyExists, "", false},
+	{meta.ErrInvalidBucketName, ErrInvalidBucketName, "", false},
+	{meta.ErrInvalidArgument, ErrInvalidArgument, "", false},
+	{meta.ErrStateFailed, ErrServiceUnavailable, "The control plane is unavailable.", false},
+	{meta.ErrClosed, ErrServiceUnavailable, "The server is shutting down.", false},
+
+	{data.ErrObjectNotFound, ErrNoSuchKey, "", false},
+	{data.ErrVersionNotFound, ErrNoSuchVersion, "", false},
+	{data.ErrIncompleteBody, ErrIncompleteBody, "", false},
+	{data.ErrBodyTooLong, ErrInvalidRequest, "The request body is longer than its declared length.", false},
+	{data.ErrReadQuorum, ErrServiceUnavailable, "Not enough drives are online to serve the request.", false},
+	{data.ErrWriteQuorum, ErrServiceUnavailable, "Not enough drives are online to store the object.", false},
+	{data.ErrDriveOffline, ErrServiceUnavailable, "Not enough drives are online.", false},
+	{data.ErrInvalidRange, ErrInvalidRange, "", false},
+	{data.ErrDeleteMarker, ErrMethodNotAllowed, "", false},
+	{data.ErrInvalidObjectName, ErrInvalidArgument, "The bucket or object name cannot be stored.", false},
+	{data.ErrInvalidParity, ErrInvalidStorageClass, "", false},
 
 	// Specific sigv4 errors wrap more general ones: they come first.
-	{sigv4.ErrHeadersNotSigned, ErrAccessDenied, "There were headers present in the request which were not signed."},
-	{sigv4.ErrRequestNotYetValid, ErrAccessDenied, "Request is not valid yet."},
-	{sigv4.ErrAuthorizationHeaderMalformed, ErrAuthorizationHeaderMalformed, ""},
-	{sigv4.ErrAuthorizationQueryMalformed, ErrAuthorizationQueryParametersError, ""},
-	{sigv4.ErrUnsupportedSignature, ErrUnsupportedSignature, ""},
-	{sigv4.ErrInvalidAccessKeyID, ErrInvalidAccessKeyID, ""},
-	{sigv4.ErrSignatureDoesNotMatch, ErrSignatureDoesNotMatch, ""},
-	{sigv4.ErrRequestTimeTooSkewed, ErrRequestTimeTooSkewed, ""},
-	{sigv4.ErrMissingDate, ErrMissingDate, ""},
-	{sigv4.ErrPresignExpired, ErrExpiredPresignedRequest, ""},
-	{sigv4.ErrInvalidSessionToken, ErrInvalidToken, ""},
-	{sigv4.ErrExpiredToken, ErrExpiredToken, ""},
-	{sigv4.ErrContentSHA256Mismatch, ErrXAmzContentSHA256Mismatch, ""},
-	{sigv4.ErrInvalidContentSHA256, ErrInvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a STREAMING-* value, or a valid SHA-256 value."},
-	{sigv4.ErrInvalidDigest, ErrInvalidDigest, ""},
-	{sigv4.ErrBadDigest, ErrBadDigest, "The Content-MD5 you specified did not match what we received."},
-	{sigv4.ErrInvalidChecksum, ErrInvalidRequest, "The x-amz-checksum value or algorithm you specified is not valid."},
-	{sigv4.ErrChecksumMismatch, ErrBadDigest, "The checksum you specified did not match the calculated checksum."},
-	{sigv4.ErrChunkMalformed, ErrInvalidChunkSize, ""},
-	{sigv4.ErrChunkSignature, ErrSignatureDoesNotMatch, "The chunk signature we calculated does not match the signature you provided."},
-	{sigv4.ErrIncompleteBody, ErrIncompleteBody, ""},
-	{sigv4.ErrMissingContentLength, ErrMissingContentLength, ""},
+	{sigv4.ErrHeadersNotSigned, ErrAccessDenied, "There were headers present in the request which were not signed.", false},
+	{sigv4.ErrRequestNotYetValid, ErrAccessDenied, "Request is not valid yet.", false},
+	{sigv4.ErrAuthorizationHeaderMalformed, ErrAuthorizationHeaderMalformed, "", false},
+	{sigv4.ErrAuthorizationQueryMalformed, ErrAuthorizationQueryParametersError, "", false},
+	{sigv4.ErrUnsupportedSignature, ErrUnsupportedSignature, "", false},
+	{sigv4.ErrInvalidAccessKeyID, ErrInvalidAccessKeyID, "", false},
+	{sigv4.ErrSignatureDoesNotMatch, ErrSignatureDoesNotMatch, "", false},
+	{sigv4.ErrRequestTimeTooSkewed, ErrRequestTimeTooSkewed, "", false},
+	{sigv4.ErrMissingDate, ErrMissingDate, "", false},
+	{sigv4.ErrPresignExpired, ErrExpiredPresignedRequest, "", false},
+	{sigv4.ErrInvalidSessionToken, ErrInvalidToken, "", false},
+	{sigv4.ErrExpiredToken, ErrExpiredToken, "", false},
+	{sigv4.ErrContentSHA256Mismatch, ErrXAmzContentSHA256Mismatch, "", false},
+	{sigv4.ErrInvalidContentSHA256, ErrInvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, a STREAMING-* value, or a valid SHA-256 value.", false},
+	{sigv4.ErrInvalidDigest, ErrInvalidDigest, "", false},
+	{sigv4.ErrBadDigest, ErrBadDigest, "The Content-MD5 you specified did not match what we received.", false},
+	{sigv4.ErrInvalidChecksum, ErrInvalidRequest, "The x-amz-checksum value or algorithm you specified is not valid.", false},
+	{sigv4.ErrChecksumMismatch, ErrBadDigest, "The checksum you specified did not match the calculated checksum.", false},
+	{sigv4.ErrChunkMalformed, ErrInvalidChunkSize, "", false},
+	{sigv4.ErrChunkSignature, ErrSignatureDoesNotMatch, "The chunk signature we calculated does not match the signature you provided.", false},
+	{sigv4.ErrIncompleteBody, ErrIncompleteBody, "", false},
+	{sigv4.ErrMissingContentLength, ErrMissingContentLength, "", false},
 
 	// A client that stops sending mid-body.
-	{io.ErrUnexpectedEOF, ErrIncompleteBody, ""},
-	{context.DeadlineExceeded, ErrRequestTimeout, ""},
+	{io.ErrUnexpectedEOF, ErrIncompleteBody, "", false},
+	{context.DeadlineExceeded, ErrRequestTimeout, "", false},
 }
 
 // toS3Error is the one place an error becomes an S3 error. *Error values
@@ -262,6 +310,9 @@ func toS3Error(err error) *Error {
 	for _, m := range sentinelCodes {
 		if errors.Is(err, m.err) {
 			e := &Error{Code: m.code, Message: m.msg, Err: err}
+			if m.detail {
+				e.Message = clientMessage(err, m.err)
+			}
 			// Like S3, show the client what the server signed so it can
 			// find where its signing differs. Neither holds a secret.
 			var se *sigv4.SignatureError

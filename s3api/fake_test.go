@@ -90,6 +90,7 @@ func (o *memObjects) PutObject(_ context.Context, bucket, key string, body io.Re
 	info := data.ObjectInfo{
 		Bucket: bucket, Key: key, VersionID: "null", IsLatest: true,
 		Size: size, ModTime: o.now(), Headers: opts.Headers, Owner: opts.Owner,
+		PosixUID: opts.PosixUID, PosixGID: opts.PosixGID,
 	}
 	if opts.Seal != nil {
 		s, err := opts.Seal()

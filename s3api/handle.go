@@ -13,7 +13,6 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/cairn-s3/cairn/iam"
 	"github.com/cairn-s3/cairn/s3api/sigv4"
 )
 
@@ -37,6 +36,8 @@ func (s *Server) handle(fctx *fasthttp.RequestCtx) {
 		method:        string(fctx.Method()),
 		now:           s.now(),
 		contentLength: fctx.Request.Header.ContentLength(),
+		remoteIP:      fctx.RemoteIP(),
+		tls:           fctx.IsTLS(),
 	}
 	rq.rawPath, rq.rawQuery = splitRequestURI(string(fctx.Request.Header.RequestURI()))
 	rq.hdr = collectHeaders(&fctx.Request.Header)
@@ -66,6 +67,9 @@ func (s *Server) serve(rq *request) (resp *response, err error) {
 			resp, err = nil, &Error{Code: ErrInternalError, Err: fmt.Errorf("panic: %v", p)}
 		}
 	}()
+	if s.isQueryRequest(rq) {
+		return s.serveQuery(rq)
+	}
 	op, err := s.router.parseRequest(rq.method, rq.rawPath, rq.rawQuery, rq.hdr.get)
 	if err != nil {
 		return nil, err
@@ -100,6 +104,10 @@ func (s *Server) serve(rq *request) (resp *response, err error) {
 	if op.Bucket != "" {
 		rq.bucket, rq.bucketOK = s.deps.Buckets.Bucket(op.Bucket)
 	}
+	// The authorization context is built here, on the request's own
+	// goroutine: handlers that authorize objects concurrently
+	// (DeleteObjects) then only read it.
+	s.conditions(rq)
 	if spec.Resource != resEachObject {
 		if err := s.authorize(rq, spec.Action, op.Key); err != nil {
 			return nil, err
@@ -135,20 +143,17 @@ func (s *Server) dispatch(rq *request) (*response, error) {
 }
 
 // authorize asks the authorizer about action on the request's bucket and
-// key; a denial is AccessDenied, its reason logged at debug level only.
+// key (with the request's context, authz.go); a denial is AccessDenied,
+// its explanation (deciding policy and statement) logged at debug level
+// only.
 func (s *Server) authorize(rq *request, action, key string) error {
-	d := s.deps.Authorizer.Authorize(iam.Request{
-		Identity:    rq.ident,
-		Action:      action,
-		Bucket:      rq.op.Bucket,
-		Key:         key,
-		BucketOwner: rq.bucket.Owner,
-	})
+	d := s.deps.Authorizer.Authorize(s.authzRequest(rq, action, key))
 	if d.Allowed {
 		return nil
 	}
 	s.log.Debug("s3 access denied", "request_id", rq.id, "action", action,
-		"bucket", rq.op.Bucket, "key", key, "principal", rq.ident.Name, "reason", d.Reason)
+		"bucket", rq.op.Bucket, "key", key, "principal", rq.ident.Name, "kind", rq.ident.Kind.String(),
+		"policy", d.Policy, "statement", d.Statement, "reason", d.Reason)
 	return &Error{Code: ErrAccessDenied, Err: fmt.Errorf("%w: %s", errAuthzDenied, d.Reason)}
 }
 
@@ -161,6 +166,9 @@ func (rq *request) openPayload() (*sigv4.Payload, error) {
 // errorResponse turns an S3 error into its response value. HEAD errors
 // carry no body.
 func (s *Server) errorResponse(rq *request, e *Error) *response {
+	if rq.api != apiS3 {
+		return s.queryErrorResponse(rq, e)
+	}
 	r := newResponse(e.Status())
 	r.header = append(r.header, e.Header...)
 	if rq.method == http.MethodHead {
@@ -263,6 +271,9 @@ func (s *Server) logRequest(fctx *fasthttp.RequestCtx, rq *request, status int, 
 	// secret, the session token or a signature.
 	if rq.auth != nil && !rq.auth.Anonymous {
 		attrs = append(attrs, slog.String("access_key", rq.auth.Credential.AccessKey))
+	}
+	if rq.action != "" {
+		attrs = append(attrs, slog.String("action", rq.action))
 	}
 	if s3e != nil {
 		attrs = append(attrs, slog.String("code", s3e.Code.spec().Code))

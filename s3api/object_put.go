@@ -50,6 +50,10 @@ func (s *Server) putObject(rq *request) (*response, error) {
 		Headers:   hdrs,
 		Owner:     owner,
 		Versioned: b.Versioning == "Enabled",
+		// The writer's POSIX identity (from its user, for service
+		// accounts and sessions its parent) is stamped on the version.
+		PosixUID: rq.ident.PosixUID,
+		PosixGID: rq.ident.PosixGID,
 		// The payload knows its ETag and verified checksums only at EOF,
 		// and a body that fails verification never reaches EOF. The object
 		// layer reads to EOF before sealing; Seal checks it anyway, so no

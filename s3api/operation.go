@@ -21,6 +21,10 @@ const (
 	OpGetObject
 	OpHeadObject
 	OpDeleteObject
+	// OpIAM and OpSTS are the IAM and STS query APIs (POST / with
+	// Action=…); their actions are routed and authorized in iam_route.go.
+	OpIAM
+	OpSTS
 	opKindCount // keep last
 )
 
@@ -39,6 +43,9 @@ const (
 	// resEachObject: the handler authorizes every object it touches
 	// (DeleteObjects checks s3:DeleteObject per key, as AWS does).
 	resEachObject
+	// resQuery: an IAM/STS query request, authorized per Action by its
+	// handler (iam:<Action> on the target's ARN).
+	resQuery
 )
 
 // opSpec is one row of the operation table.
@@ -72,6 +79,8 @@ var opTable = [opKindCount]opSpec{
 	OpGetObject:         {Name: "GetObject", Action: "s3:GetObject", Resource: resObject},
 	OpHeadObject:        {Name: "HeadObject", Action: "s3:GetObject", Resource: resObject},
 	OpDeleteObject:      {Name: "DeleteObject", Action: "s3:DeleteObject", Resource: resObject},
+	OpIAM:               {Name: "IAM", Resource: resQuery},
+	OpSTS:               {Name: "STS", Resource: resQuery},
 }
 
 func (k OpKind) spec() opSpec {

@@ -56,25 +56,27 @@ func parseQuery(raw string) (query, error) {
 func unescapePath(s string) (string, error) { return unescape(s, false) }
 
 func unescape(s string, plusIsSpace bool) (string, error) {
-	n := 0
+	// pct counts %XX escapes (each shrinks the result by 2 bytes), plus
+	// the '+' signs that become spaces (same length).
+	pct, plus := 0, 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '%':
 			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
 				return "", s3err(ErrInvalidURI)
 			}
-			n++
+			pct++
 			i += 2
 		case '+':
 			if plusIsSpace {
-				n++
+				plus++
 			}
 		}
 	}
-	if n == 0 {
+	if pct == 0 && plus == 0 {
 		return s, nil
 	}
-	b := make([]byte, 0, len(s)-2*n)
+	b := make([]byte, 0, len(s)-2*pct)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '%':

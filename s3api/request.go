@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -29,6 +30,18 @@ type request struct {
 
 	auth  *sigv4.Auth
 	ident iam.Identity
+
+	// remoteIP and tls describe the connection, for aws:SourceIp and
+	// aws:SecureTransport.
+	remoteIP net.IP
+	tls      bool
+	// api is the protocol the request speaks; its errors are written in
+	// that protocol's format. action is the Action of an IAM/STS request.
+	api    apiKind
+	action string
+	// conds caches the request's authorization context (authz.go).
+	conds     map[string][]string
+	condsDone bool
 
 	// bucket is the addressed bucket's record, when it exists.
 	bucket   meta.Bucket

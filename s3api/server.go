@@ -101,6 +101,9 @@ type Deps struct {
 	Verifier *sigv4.Verifier
 	// Authorizer decides every request; nil means iam.RootOnly.
 	Authorizer iam.Authorizer
+	// IAM serves the IAM and STS query APIs (POST / routed by the
+	// credential scope's service); nil answers them NotImplemented.
+	IAM IAM
 	// Health backs /health/live and /health/ready; nil means always healthy.
 	Health Health
 	// Logger receives one record per request; nil discards.
@@ -118,6 +121,8 @@ type Server struct {
 	now    func() time.Time
 	hs     *fasthttp.Server
 	stats  *metrics
+	// clock shares aws:CurrentTime strings among requests (authz.go).
+	clock clockCache
 
 	// idBase and idSeq generate request IDs unique to this process.
 	idBase uint64
