@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,6 +29,8 @@ type rawQuery struct {
 	// sentBody, when set, replaces the body after signing (tampering).
 	sentBody *string
 	header   map[string]string
+	// mayReset accepts a connection reset in place of the response.
+	mayReset bool
 }
 
 type rawResult struct {
@@ -35,6 +39,7 @@ type rawResult struct {
 	code   string // Error/Code of an error document
 	ns     string // namespace of the root element
 	root   string // root element name
+	reset  bool   // the connection was reset (allowed by mayReset)
 }
 
 func (q rawQuery) do(t *testing.T, baseURL string) rawResult {
@@ -70,6 +75,12 @@ func (q rawQuery) do(t *testing.T, baseURL string) rawResult {
 		req.ContentLength = int64(len(*q.sentBody))
 	}
 	resp, err := http.DefaultClient.Do(req)
+	if err != nil && q.mayReset && errors.Is(err, syscall.ECONNRESET) {
+		// The server answered and closed before the client finished
+		// sending a body it refused to read; the client may see only the
+		// reset.
+		return rawResult{reset: true}
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +175,7 @@ func TestQueryRouting(t *testing.T) {
 				header: map[string]string{"X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD"}},
 			status: 403, code: "SignatureDoesNotMatch", ns: iamNS},
 		{name: "body too large",
-			q:      rawQuery{service: "iam", form: form("Action", "ListUsers", "Pad", big)},
+			q:      rawQuery{service: "iam", form: form("Action", "ListUsers", "Pad", big), mayReset: true},
 			status: 400, code: "ValidationError", ns: iamNS},
 	}
 	for _, tc := range tests {
@@ -177,6 +188,9 @@ func TestQueryRouting(t *testing.T) {
 				q.sk = testSecretKey
 			}
 			r := q.do(t, ts.url)
+			if r.reset {
+				return
+			}
 			if r.status != tc.status || r.code != tc.code || (tc.root != "" && r.root != tc.root) || (tc.ns != "" && r.ns != tc.ns) {
 				t.Errorf("got %d %q <%s xmlns=%q>, want %d %q <%s xmlns=%q>\n%s",
 					r.status, r.code, r.root, r.ns, tc.status, tc.code, tc.root, tc.ns, r.body)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cairn-s3/cairn/data"
@@ -142,6 +143,13 @@ func setObjectHeaders(r *response, info data.ObjectInfo) {
 	sort.Strings(meta)
 	for _, k := range meta {
 		r.set(k, info.Headers[k])
+	}
+	// The writer's POSIX identity, for tools that map objects to files.
+	if info.PosixUID != nil {
+		r.set("x-cairn-posix-uid", strconv.FormatUint(uint64(*info.PosixUID), 10))
+	}
+	if info.PosixGID != nil {
+		r.set("x-cairn-posix-gid", strconv.FormatUint(uint64(*info.PosixGID), 10))
 	}
 }
 

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -394,6 +395,35 @@ func walkFiles(t *testing.T, dir string, fn func(path string, b []byte)) {
 		b, err := os.ReadFile(p)
 		if err == nil {
 			fn(p, b)
+		}
+	}
+}
+
+// TestPosixIdentityStamped: a user's POSIX uid/gid is shown on the user and
+// stamped on every object version it writes.
+func TestPosixIdentityStamped(t *testing.T) {
+	srv := startServer(t, serverOpts{})
+	root := srv.rootS3()
+	_, err := root.CreateBucket(ctxT(t), &s3.CreateBucketInput{Bucket: aws.String("posix")})
+	mustOK(t, err)
+	mustOK(t, adminRun(t, srv, "user", "create", "pat", "--password", "pat-secret-1", "--posix-uid", "1001", "--posix-gid", "100"))
+	mustOK(t, adminRun(t, srv, "policy", "attach", "readwrite", "--user", "pat"))
+	out, err := adminOutput(t, srv, rootKeys, "user", "get", "pat", "--json")
+	mustOK(t, err)
+	if !strings.Contains(out, "1001") || !strings.Contains(out, "100") {
+		t.Fatalf("user get does not show the POSIX ids:\n%s", out)
+	}
+	pat := keyPair{ak: "pat", sk: "pat-secret-1"}
+	mustOK(t, put(t, srv.s3For(pat), "posix", "file.txt"))
+	mustOK(t, put(t, root, "posix", "by-root.txt"))
+	for key, want := range map[string][2]string{"file.txt": {"1001", "100"}, "by-root.txt": {"", ""}} {
+		req, _ := http.NewRequest(http.MethodHead, srv.url()+"/posix/"+key, nil)
+		signV4(t, req, rootUser, rootPassword, nil)
+		resp, err := http.DefaultClient.Do(req)
+		mustOK(t, err)
+		resp.Body.Close()
+		if got := [2]string{resp.Header.Get("X-Cairn-Posix-Uid"), resp.Header.Get("X-Cairn-Posix-Gid")}; got != want {
+			t.Errorf("%s: posix uid/gid %v, want %v", key, got, want)
 		}
 	}
 }
