@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"context"
 	"sort"
 )
 
@@ -63,23 +64,15 @@ func (c *iamCall) existingTarget(k EntityKind) (EntityRef, []string, map[string]
 }
 
 func attach(k EntityKind) func(*iamCall) (*response, error) {
-	return func(c *iamCall) (*response, error) {
-		policy, err := c.policyFromARN("PolicyArn")
-		if err != nil {
-			return nil, err
-		}
-		ref, err := c.target(k)
-		if err != nil {
-			return nil, err
-		}
-		if err := c.svc.AttachPolicy(c.rq.ctx, ref, policy); err != nil {
-			return nil, err
-		}
-		return c.ok(nil)
-	}
+	return changeAttachment(k, IAM.AttachPolicy)
+}
+func detach(k EntityKind) func(*iamCall) (*response, error) {
+	return changeAttachment(k, IAM.DetachPolicy)
 }
 
-func detach(k EntityKind) func(*iamCall) (*response, error) {
+// changeAttachment serves Attach/Detach{User,Group,Role}Policy: apply is
+// the service method that attaches or detaches PolicyArn on the target.
+func changeAttachment(k EntityKind, apply func(IAM, context.Context, EntityRef, string) error) func(*iamCall) (*response, error) {
 	return func(c *iamCall) (*response, error) {
 		policy, err := c.policyFromARN("PolicyArn")
 		if err != nil {
@@ -89,7 +82,7 @@ func detach(k EntityKind) func(*iamCall) (*response, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := c.svc.DetachPolicy(c.rq.ctx, ref, policy); err != nil {
+		if err := apply(c.svc, c.rq.ctx, ref, policy); err != nil {
 			return nil, err
 		}
 		return c.ok(nil)

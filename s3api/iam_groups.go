@@ -1,5 +1,7 @@
 package s3api
 
+import "github.com/cairn-s3/cairn/iam"
+
 func (c *iamCall) createGroup() (*response, error) {
 	name, err := c.form.required("GroupName")
 	if err != nil {
@@ -44,24 +46,7 @@ func (c *iamCall) getGroup() (*response, error) {
 }
 
 func (c *iamCall) listGroups() (*response, error) {
-	if err := c.checkPaging(); err != nil {
-		return nil, err
-	}
-	if err := c.allow("*"); err != nil {
-		return nil, err
-	}
-	prefix := c.pathPrefix()
-	groups := c.dir.Groups()
-	return c.ok(func(w *xmlWriter) {
-		w.open("Groups")
-		for _, g := range groups {
-			if underPath(g.Path, prefix) {
-				c.writeGroup(w, "member", g)
-			}
-		}
-		w.close("Groups")
-		writeIsTruncated(w)
-	})
+	return listUnderPath(c, "Groups", c.dir.Groups(), func(g iam.Group) string { return g.Path }, c.writeGroup)
 }
 
 func (c *iamCall) updateGroup() (*response, error) {

@@ -62,24 +62,7 @@ func (c *iamCall) getRole() (*response, error) {
 }
 
 func (c *iamCall) listRoles() (*response, error) {
-	if err := c.checkPaging(); err != nil {
-		return nil, err
-	}
-	if err := c.allow("*"); err != nil {
-		return nil, err
-	}
-	prefix := c.pathPrefix()
-	roles := c.dir.Roles()
-	return c.ok(func(w *xmlWriter) {
-		w.open("Roles")
-		for _, r := range roles {
-			if underPath(r.Path, prefix) {
-				c.writeRole(w, "member", r)
-			}
-		}
-		w.close("Roles")
-		writeIsTruncated(w)
-	})
+	return listUnderPath(c, "Roles", c.dir.Roles(), func(r iam.Role) string { return r.Path }, c.writeRole)
 }
 
 func (c *iamCall) deleteRole() (*response, error) {

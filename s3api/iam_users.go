@@ -24,6 +24,28 @@ func (c *iamCall) pathPrefix() string {
 
 func underPath(path, prefix string) bool { return strings.HasPrefix(orSlash(path), prefix) }
 
+// listUnderPath answers the List{Users,Groups,Roles} actions: the entities
+// whose path is under PathPrefix, each written as a member of elem.
+func listUnderPath[T any](c *iamCall, elem string, items []T, path func(T) string, write func(*xmlWriter, string, T)) (*response, error) {
+	if err := c.checkPaging(); err != nil {
+		return nil, err
+	}
+	if err := c.allow("*"); err != nil {
+		return nil, err
+	}
+	prefix := c.pathPrefix()
+	return c.ok(func(w *xmlWriter) {
+		w.open(elem)
+		for _, it := range items {
+			if underPath(path(it), prefix) {
+				write(w, "member", it)
+			}
+		}
+		w.close(elem)
+		writeIsTruncated(w)
+	})
+}
+
 func (c *iamCall) createUser() (*response, error) {
 	name, err := c.form.required("UserName")
 	if err != nil {
@@ -84,24 +106,7 @@ func (c *iamCall) getUser() (*response, error) {
 }
 
 func (c *iamCall) listUsers() (*response, error) {
-	if err := c.checkPaging(); err != nil {
-		return nil, err
-	}
-	if err := c.allow("*"); err != nil {
-		return nil, err
-	}
-	prefix := c.pathPrefix()
-	users := c.dir.Users()
-	return c.ok(func(w *xmlWriter) {
-		w.open("Users")
-		for _, u := range users {
-			if underPath(u.Path, prefix) {
-				c.writeUser(w, "member", u)
-			}
-		}
-		w.close("Users")
-		writeIsTruncated(w)
-	})
+	return listUnderPath(c, "Users", c.dir.Users(), func(u iam.User) string { return u.Path }, c.writeUser)
 }
 
 func (c *iamCall) updateUser() (*response, error) {
