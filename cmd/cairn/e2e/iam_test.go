@@ -176,6 +176,24 @@ func TestRelayerHomeFolderPolicy(t *testing.T) {
 		}
 	}
 
+	// The simulator names the statement that decided.
+	out, err := adminOutput(t, srv, rootKeys, "policy", "simulate", "--user", "alice", "--action", "s3:PutObject",
+		"--resource", "arn:aws:s3:::shared/alice/new.txt")
+	mustOK(t, err)
+	if !strings.Contains(out, "allowed") || !strings.Contains(out, "AllowUserSpecificActionsOnlyInTheSpecificUserPrefix") {
+		t.Fatalf("simulate did not name the deciding statement:\n%s", out)
+	}
+	out, err = adminOutput(t, srv, rootKeys, "policy", "simulate", "--user", "alice", "--action", "s3:PutObject",
+		"--resource", "arn:aws:s3:::shared/bobby/evil.txt")
+	mustOK(t, err)
+	if !strings.Contains(strings.ToLower(out), "implicitdeny") {
+		t.Fatalf("simulate of a denied write:\n%s", out)
+	}
+	// Denials are explained in the debug log.
+	if log := srv.out.String(); !strings.Contains(log, "access denied") || !strings.Contains(log, "bobby/evil.txt") {
+		t.Fatal("the denied write was not logged with its explanation")
+	}
+
 	// Disabling the group removes access at once.
 	mustOK(t, adminRun(t, srv, "group", "disable", "staff"))
 	if allowed(t, get(t, alice, "alice", "doc.txt")) {
