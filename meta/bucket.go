@@ -16,7 +16,25 @@ type Bucket struct {
 	Region string `json:"region,omitempty"`
 	// Versioning is "", "Enabled" or "Suspended".
 	Versioning string `json:"versioning,omitempty"`
+	// ObjectLock is set at creation (x-amz-bucket-object-lock-enabled) and
+	// never cleared; it implies versioning Enabled.
+	ObjectLock bool `json:"objectLock,omitempty"`
+	// Configs holds the bucket's sub-resource configurations by kind (see
+	// the Config* constants), each an encoding owned and validated by the
+	// API layer. A missing kind means "not configured".
+	Configs map[string]string `json:"configs,omitempty"`
 }
+
+// Bucket configuration kinds stored in Bucket.Configs.
+const (
+	ConfigTagging    = "tagging"
+	ConfigCORS       = "cors"
+	ConfigLifecycle  = "lifecycle"
+	ConfigObjectLock = "object-lock"
+)
+
+// MaxBucketConfigSize bounds one stored configuration.
+const MaxBucketConfigSize = 128 << 10
 
 // Errors of control-plane commands, mapped to S3 codes by the API layer.
 var (

@@ -18,6 +18,7 @@ const (
 	OpCreateBucket        Op = "CreateBucket"
 	OpDeleteBucket        Op = "DeleteBucket"
 	OpPutBucketVersioning Op = "PutBucketVersioning"
+	OpSetBucketConfig     Op = "SetBucketConfig"
 )
 
 // Command is one change to the control-plane state: an op and its
@@ -117,6 +118,21 @@ func strictJSON(data []byte, v any) error {
 // DeleteBucketArgs are the arguments of OpDeleteBucket.
 type DeleteBucketArgs struct {
 	Name string `json:"name"`
+}
+
+// SetBucketConfigArgs are the arguments of OpSetBucketConfig: Value
+// replaces the configuration of Kind; Delete removes it.
+type SetBucketConfigArgs struct {
+	Bucket string `json:"bucket"`
+	Kind   string `json:"kind"`
+	Value  string `json:"value,omitempty"`
+	Delete bool   `json:"delete,omitempty"`
+}
+
+// SetBucketConfigCommand stores (or, with value "" and del, removes) one
+// configuration of a bucket.
+func SetBucketConfigCommand(bucket, kind, value string, del bool) (Command, error) {
+	return NewCommand(OpSetBucketConfig, SetBucketConfigArgs{Bucket: bucket, Kind: kind, Value: value, Delete: del})
 }
 
 // PutBucketVersioningArgs are the arguments of OpPutBucketVersioning.

@@ -29,6 +29,7 @@ var opTable = map[Op]opSpec{
 	OpCreateBucket:        spec(checkCreateBucket, applyCreateBucket),
 	OpDeleteBucket:        spec(checkDeleteBucket, applyDeleteBucket),
 	OpPutBucketVersioning: spec(checkPutBucketVersioning, applyPutBucketVersioning),
+	OpSetBucketConfig:     spec(checkSetBucketConfig, applySetBucketConfig),
 
 	// IAM (ops_iam_*.go).
 	OpCreateUser:           spec(checkCreateUser, applyCreateUser),

@@ -23,7 +23,52 @@ func checkCreateBucket(b *Bucket) error {
 	if b.Versioning != "" && b.Versioning != VersioningEnabled {
 		return fmt.Errorf("%w: bucket %q created with versioning %q", ErrInvalidArgument, b.Name, b.Versioning)
 	}
+	if b.ObjectLock && b.Versioning != VersioningEnabled {
+		return fmt.Errorf("%w: bucket %q has object lock but not versioning", ErrInvalidArgument, b.Name)
+	}
 	return nil
+}
+
+var bucketConfigKinds = map[string]bool{ConfigTagging: true, ConfigCORS: true, ConfigLifecycle: true, ConfigObjectLock: true}
+
+func checkSetBucketConfig(a *SetBucketConfigArgs) error {
+	if err := ValidateBucketName(a.Bucket); err != nil {
+		return err
+	}
+	if !bucketConfigKinds[a.Kind] {
+		return fmt.Errorf("%w: unknown bucket configuration %q", ErrInvalidArgument, a.Kind)
+	}
+	if a.Delete && a.Value != "" || !a.Delete && a.Value == "" {
+		return fmt.Errorf("%w: a configuration is either set to a value or deleted", ErrInvalidArgument)
+	}
+	if len(a.Value) > MaxBucketConfigSize {
+		return fmt.Errorf("%w: %s configuration of %d bytes exceeds %d", ErrInvalidArgument, a.Kind, len(a.Value), MaxBucketConfigSize)
+	}
+	return nil
+}
+
+func applySetBucketConfig(t *tx, a *SetBucketConfigArgs) error {
+	b, ok := t.bucket(a.Bucket)
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNoSuchBucket, a.Bucket)
+	}
+	if a.Kind == ConfigObjectLock && !b.ObjectLock {
+		return fmt.Errorf("%w: bucket %s was not created with object lock", ErrInvalidArgument, a.Bucket)
+	}
+	configs := make(map[string]string, len(b.Configs)+1)
+	for k, v := range b.Configs {
+		configs[k] = v
+	}
+	if a.Delete {
+		delete(configs, a.Kind)
+	} else {
+		configs[a.Kind] = a.Value
+	}
+	if len(configs) == 0 {
+		configs = nil
+	}
+	b.Configs = configs
+	return t.putBucket(b)
 }
 
 func applyCreateBucket(t *tx, b *Bucket) error {
@@ -58,6 +103,9 @@ func applyPutBucketVersioning(t *tx, a *PutBucketVersioningArgs) error {
 	b, ok := t.bucket(a.Bucket)
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrNoSuchBucket, a.Bucket)
+	}
+	if b.ObjectLock && a.Status != VersioningEnabled {
+		return fmt.Errorf("%w: versioning cannot be suspended on bucket %s: object lock is enabled", ErrInvalidArgument, a.Bucket)
 	}
 	if b.Versioning == a.Status {
 		return nil // idempotent for the client; nothing to write

@@ -239,6 +239,22 @@ func (b buckets) DeleteBucket(ctx context.Context, name string) error {
 	return b.raft.Apply(ctx, cmd)
 }
 
+func (b buckets) PutBucketVersioning(ctx context.Context, name, status string) error {
+	cmd, err := meta.PutBucketVersioningCommand(name, status)
+	if err != nil {
+		return err
+	}
+	return b.raft.Apply(ctx, cmd)
+}
+
+func (b buckets) SetBucketConfig(ctx context.Context, name, kind, value string, del bool) error {
+	cmd, err := meta.SetBucketConfigCommand(name, kind, value, del)
+	if err != nil {
+		return err
+	}
+	return b.raft.Apply(ctx, cmd)
+}
+
 // health answers the health endpoints: live while the process serves; ready
 // when Raft has a leader and the drives hold a write quorum.
 type health struct{ n *Node }

@@ -18,6 +18,13 @@ type Buckets interface {
 	CreateBucket(ctx context.Context, b meta.Bucket) error
 	// DeleteBucket fails with meta.ErrNoSuchBucket if it does not exist.
 	DeleteBucket(ctx context.Context, name string) error
+	// PutBucketVersioning sets meta.VersioningEnabled or
+	// meta.VersioningSuspended (meta.ErrInvalidArgument when object lock
+	// forbids suspending).
+	PutBucketVersioning(ctx context.Context, name, status string) error
+	// SetBucketConfig stores value as the bucket's configuration of kind
+	// (meta.Config*), or removes it when del is set.
+	SetBucketConfig(ctx context.Context, name, kind, value string, del bool) error
 }
 
 // Objects is the data plane the API needs.

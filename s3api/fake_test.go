@@ -58,6 +58,37 @@ func (b *memBuckets) DeleteBucket(_ context.Context, name string) error {
 	return nil
 }
 
+func (b *memBuckets) PutBucketVersioning(_ context.Context, name, status string) error {
+	return b.update(name, func(v *meta.Bucket) { v.Versioning = status })
+}
+
+func (b *memBuckets) SetBucketConfig(_ context.Context, name, kind, value string, del bool) error {
+	return b.update(name, func(v *meta.Bucket) {
+		c := map[string]string{}
+		for k, x := range v.Configs {
+			c[k] = x
+		}
+		if del {
+			delete(c, kind)
+		} else {
+			c[kind] = value
+		}
+		v.Configs = c
+	})
+}
+
+func (b *memBuckets) update(name string, fn func(*meta.Bucket)) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v, ok := b.m[name]
+	if !ok {
+		return meta.ErrNoSuchBucket
+	}
+	fn(&v)
+	b.m[name] = v
+	return nil
+}
+
 // memObjects is an in-memory Objects for tests. Like the real object
 // layer it reads the body to EOF before committing (so payload
 // verification failures abort the write) and calls Seal.
