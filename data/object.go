@@ -32,6 +32,10 @@ type ObjectInfo struct {
 	// PosixUID and PosixGID are the writer's POSIX identity, if it has one.
 	PosixUID *uint32
 	PosixGID *uint32
+	// Meta is the version's tags, retention and legal hold.
+	Meta VersionMeta
+	// Parts lists the parts of a multipart object (nil for a single PUT).
+	Parts []PartInfo
 }
 
 // Object is an opened object version: its record, and its bytes on demand.
@@ -64,6 +68,10 @@ type PutOptions struct {
 	// ParityShards overrides the set's parity for this object (storage
 	// class); zero means the set's default.
 	ParityShards int
+	// Meta sets the new version's tags, retention and legal hold.
+	Meta VersionMeta
+	// Pre makes the write conditional (If-None-Match / If-Match).
+	Pre Preconditions
 	// Seal is called after the body has been read to EOF and before anything
 	// is committed; an error aborts the write and nothing becomes visible.
 	// A nil Seal records no ETag and no checksums.
@@ -73,12 +81,22 @@ type PutOptions struct {
 // GetOptions selects the version to read.
 type GetOptions struct {
 	VersionID string // empty: the latest version
+	// PartNumber, when > 0, selects one part of a multipart object: Info
+	// describes the whole object but Range offsets are within the part
+	// (see ObjectInfo.Parts).
+	PartNumber int
 }
 
 // DeleteOptions selects what a delete removes.
 type DeleteOptions struct {
 	VersionID string
 	Versioned bool // put a delete marker instead of removing the null version
+	// Suspended (versioning suspended): replace the null version with a
+	// null delete marker, keeping other versions.
+	Suspended bool
+	// Guard, when set, is called with the version about to be removed
+	// (under the key's lock); an error (e.g. ErrObjectLocked) refuses it.
+	Guard func(ObjectInfo) error
 }
 
 // ListOptions is a listing request over one bucket.

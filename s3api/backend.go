@@ -41,4 +41,7 @@ type Objects interface {
 	ListObjects(ctx context.Context, bucket string, opts data.ListOptions) (data.ListResult, error)
 	// BucketEmpty reports whether a bucket holds no object version.
 	BucketEmpty(ctx context.Context, bucket string) (bool, error)
+
+	// Multipart uploads, version listing and metadata updates.
+	data.MultipartObjects
 }

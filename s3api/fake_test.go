@@ -93,6 +93,9 @@ func (b *memBuckets) update(name string, fn func(*meta.Bucket)) error {
 // layer it reads the body to EOF before committing (so payload
 // verification failures abort the write) and calls Seal.
 type memObjects struct {
+	// The multipart and version methods are not faked: tests of those use
+	// a real data.Store. Calling one here panics on the nil interface.
+	data.MultipartObjects
 	mu  sync.Mutex
 	now func() time.Time
 	m   map[string]map[string]memObject
