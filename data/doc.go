@@ -15,6 +15,7 @@
 //	<drive>/index/                        badger object index (meta/objindex)
 //	<drive>/tmp/<stageID>/part.N          shard files being written
 //	<drive>/objects/<id[0:2]>/<id>/part.N committed shard files of DataID id
+//	                                      (N: the part's file number, see below)
 //	<drive>/trash/<id>/                   retired shard folders, kept for a grace period
 //
 // format.json holds the deployment ID, drive ID, set index, the drive's slot
@@ -60,6 +61,58 @@
 // drives hold to ever read (failed writes, once older than PurgeGrace, with
 // all drives online), and sweep unreferenced shard folders.
 //
+// # Versions, metadata, conditional writes
+//
+// A write with PutOptions.Versioned adds a version with a fresh UUID;
+// without it the write replaces only the "null" version (objindex keeps at
+// most one), other versions stay. DeleteObject adds a delete marker
+// (Versioned: new ID; Suspended: a "null" marker replacing the null
+// version), or removes one version or the null version; a Guard sees the
+// version about to be removed and can refuse (object lock). Tags,
+// retention and legal hold live in the record (objindex v3) and change in
+// place through UpdateVersionMeta, atomically per drive, stamped with a
+// MetaTime so that readers of copies that differ take the newest.
+// ListObjectVersions merges n − writeQuorum + 1 drives' version listings
+// like ListObjects, with S3's key/version-id markers (versions.go).
+//
+// Every commit of one key — PUT, complete, delete, delete marker, metadata
+// update — runs under the key's lock in this Store (conditional.go) and
+// stamps its ModTime there, so versions order as they commit and
+// If-None-Match / If-Match are re-checked atomically with the commit: a
+// precondition that held when the write started but not at its commit is
+// ErrConditionalConflict (409), one that failed at the start is
+// ErrPreconditionFailed (412).
+//
+// # Multipart uploads
+//
+// An upload (multipart*.go) is a record on each drive's index (objindex
+// upload.go, its own key space), created, and removed at abort or
+// completion, on a write quorum; it exists for a read when k drives hold
+// it. It fixes the erasure layout of every part and names the upload's data
+// folder objects/<dataID>/, which the index marks as the upload's so the
+// orphan sweep leaves it alone. Upload IDs are the initiation time in hex
+// then 128 random bits: unique, unguessable, sorted by initiation.
+//
+// A part is written exactly like an object (blocks, erasure coding,
+// bitrot hashes, tmp, fsync) into a shard file of its own, part.<F> with F
+// random above 10,000, and its record (size, ETag, checksums, F) is
+// committed on a write quorum; the newest committed attempt of a number
+// wins on each drive, and the drive deletes the file of the attempt it
+// replaces. No file is ever overwritten, so a failed or racing re-upload
+// can never mix shards of two attempts. A part is listed when k drives
+// agree on its attempt.
+//
+// Completion validates the listed parts and commits one version whose
+// DataID is the upload's folder and whose parts name the attempts' files
+// (objindex.Part.File): no byte is copied. The version takes the folder
+// over in the index (the drive then refuses parts), then the upload's
+// records and the files of unlisted or replaced parts are removed. A
+// completion below quorum is reverted, handing the folder back to the
+// upload. Part commits, completion and abort of one upload are serialized
+// by a lock in the Store. Reads of multi-part versions, ranges across part
+// boundaries, GetOptions.PartNumber and healing work part by part; HealAll
+// also purges the leftovers of removed uploads (on fewer than k drives).
+//
 // # Invariants
 //
 //   - INVARIANT: the index record is the commit point. Shard files are
@@ -74,6 +127,11 @@
 //     commits arrive in, so all drives converge on one winner.
 //   - A delete succeeds on a write quorum, which leaves fewer than k copies
 //     elsewhere: healing can never resurrect a deleted version.
+//   - INVARIANT: within a Store, commits of one key are serialized by its
+//     key lock and stamped under it; nothing streams data while holding it.
+//   - INVARIANT: a shard file is never overwritten with other content: part
+//     attempts have their own file numbers; heal rewrites identical bytes.
+//     Every data folder is claimed in the index by one version or upload.
 //
 // Where this differs from DESIGN.md: listings merge n − writeQuorum + 1
 // drives starting from a rotating drive and replace a failing drive on the

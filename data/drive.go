@@ -65,6 +65,13 @@ type IndexStore interface {
 	Walk(ctx context.Context, after objindex.ObjectRef, limit int) ([]objindex.ObjectRef, bool, error)
 	// HasObjects reports whether any version of any key of bucket exists.
 	HasObjects(ctx context.Context, bucket string) (bool, error)
+	// ListVersions returns one page of every version of the keys of a
+	// bucket (delete markers included), by key then newest first.
+	ListVersions(ctx context.Context, bucket string, q objindex.VersionQuery) (objindex.ListPage, error)
+	// SetVersionMeta replaces the mutable metadata (tags, retention, legal
+	// hold) of the version (versionID, modTime) atomically and returns the
+	// stored record.
+	SetVersionMeta(ctx context.Context, bucket, key, versionID string, modTime int64, u objindex.MetaUpdate) (*objindex.Record, error)
 }
 
 // Drive is one drive of an erasure set. LocalDrive implements it over a
@@ -77,6 +84,7 @@ type Drive interface {
 	Stat(ctx context.Context) (DriveStat, error)
 	ShardStore
 	IndexStore
+	UploadStore // multipart uploads in progress (multipart_drive.go)
 	// Commit publishes one version on this drive: it moves the shard files
 	// of stage stageID (none when stageID is empty) into the shard folder of
 	// rec.DataID, then stores rec. The record is the commit point. Versions the record

@@ -25,6 +25,8 @@ type HealReport struct {
 	Failed int
 	// Orphans counts shard folders removed because no record names them.
 	Orphans int
+	// Uploads counts leftovers of removed multipart uploads purged.
+	Uploads int
 }
 
 func (r *HealReport) add(o HealReport) {
@@ -35,12 +37,14 @@ func (r *HealReport) add(o HealReport) {
 	r.Purged += o.Purged
 	r.Failed += o.Failed
 	r.Orphans += o.Orphans
+	r.Uploads += o.Uploads
 }
 
 // HealAll walks every key held by any drive and heals it: missing records
 // and shards are rebuilt, corrupt shards rewritten (every shard is read and
 // verified), failed writes purged. It is what refills a replaced drive.
-// Drives that can (OrphanSweeper) also drop unreferenced shard folders.
+// Drives that can (OrphanSweeper) also drop unreferenced shard folders, and
+// the leftovers of removed multipart uploads are purged (healUploads).
 func (s *Store) HealAll(ctx context.Context) (HealReport, error) {
 	var total HealReport
 	for _, d := range s.drives {
@@ -100,10 +104,13 @@ func (s *Store) HealAll(ctx context.Context) (HealReport, error) {
 			total.add(rep)
 		}
 		if bound == nil {
-			return total, nil
+			break
 		}
 		cursor = *bound
 	}
+	n, err := s.healUploads(ctx)
+	total.Uploads = n
+	return total, err
 }
 
 // HealObject heals every version of one key. Heals of one key are
@@ -351,7 +358,7 @@ func (s *Store) rebuild(ctx context.Context, rec *objindex.Record, good []driveR
 			if !inline {
 				for _, k := range sinks {
 					if k.err == nil {
-						k.w, k.err = s.drives[k.slot].CreateShard(ctx, stage, p.Number)
+						k.w, k.err = s.drives[k.slot].CreateShard(ctx, stage, p.FileNumber())
 					}
 				}
 			}

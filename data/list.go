@@ -115,7 +115,10 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts ListOptions
 			}
 			if e.IsPrefix {
 				isPrefix = true
-			} else if newest == nil || objindex.Newer(e.Record, newest) {
+			} else if newest == nil || objindex.Newer(e.Record, newest) ||
+				objindex.SameVersion(e.Record, newest) && e.Record.MetaTime > newest.MetaTime {
+				// Of two copies of one version, the one whose metadata
+				// changed last (a drive may have missed an update).
 				newest = e.Record
 			}
 			src.i++

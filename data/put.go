@@ -85,8 +85,16 @@ func (*memShardWriter) Abort()       {}
 // durable, then commits the record on every drive. It succeeds when a
 // write quorum committed. On any error nothing is visible (commits that
 // happened are rolled back).
+//
+// opts.Meta is stored on the new version. opts.Pre is checked before the
+// body is read (ErrPreconditionFailed) and again atomically with the commit
+// (ErrConditionalConflict), see conditional.go. Without opts.Versioned the
+// write replaces only the null version; other versions stay.
 func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
 	if err := checkName(bucket, key); err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := s.checkPreconditions(ctx, bucket, key, opts.Pre); err != nil {
 		return ObjectInfo{}, err
 	}
 	if size < 0 {
@@ -107,6 +115,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 		PosixUID: opts.PosixUID, PosixGID: opts.PosixGID,
 		Erasure: objindex.Erasure{DataShards: k, ParityShards: m, BlockSize: s.blockSize, Bitrot: objindex.BitrotHighwayHash256},
 	}
+	setRecordMeta(rec, opts.Meta)
 	if opts.Versioned {
 		rec.VersionID = newUUID()
 	}
@@ -136,7 +145,16 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, body io.Reade
 		w.abort()
 		return ObjectInfo{}, err
 	}
-	if err := w.commit(); err != nil {
+	committing := false
+	err = s.commitKey(ctx, bucket, key, opts.Pre, func() error {
+		committing = true
+		rec.ModTime = s.clock.Now() // versions order as they commit
+		return w.commit()
+	})
+	if err != nil {
+		if !committing {
+			w.abort()
+		}
 		return ObjectInfo{}, err
 	}
 	info := infoFromRecord(rec)
@@ -367,5 +385,6 @@ func infoFromRecord(r *objindex.Record) ObjectInfo {
 		DeleteMarker: r.DeleteMarker, Size: r.Size, ModTime: timeFromHLC(r.ModTime),
 		ETag: r.ETag, Headers: cloneStrMap(r.Headers), Checksums: cloneStrMap(r.Checksums), Owner: r.Owner,
 		PosixUID: r.PosixUID, PosixGID: r.PosixGID,
+		Meta: metaFromRecord(r), Parts: multipartParts(r),
 	}
 }

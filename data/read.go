@@ -43,6 +43,11 @@ next:
 		for i := range groups {
 			if objindex.SameVersion(groups[i].rec, dr.rec) {
 				groups[i].holders = append(groups[i].holders, dr)
+				// A drive that missed a metadata update (tags, retention,
+				// legal hold) holds an older MetaTime: serve the newest.
+				if dr.rec.MetaTime > groups[i].rec.MetaTime {
+					groups[i].rec = dr.rec
+				}
 				continue next
 			}
 		}
@@ -144,19 +149,43 @@ func (s *Store) resolve(ctx context.Context, bucket, key string, opts GetOptions
 
 // StatObject returns a version's record from a read quorum. For a delete
 // marker it returns the marker's info with ErrObjectNotFound (latest) or
-// ErrDeleteMarker (named version).
+// ErrDeleteMarker (named version). With opts.PartNumber it also checks that
+// the part exists (ErrInvalidPartNumber).
 func (s *Store) StatObject(ctx context.Context, bucket, key string, opts GetOptions) (ObjectInfo, error) {
-	_, info, err := s.resolve(ctx, bucket, key, opts, false)
+	g, info, err := s.resolve(ctx, bucket, key, opts, false)
+	if err == nil {
+		_, err = partIndex(g.rec, opts.PartNumber)
+	}
 	return info, err
 }
 
-// OpenObject resolves the version once; Range then reads that version.
+// OpenObject resolves the version once; Range then reads that version (or,
+// with opts.PartNumber, that part of it).
 func (s *Store) OpenObject(ctx context.Context, bucket, key string, opts GetOptions) (Object, error) {
 	g, info, err := s.resolve(ctx, bucket, key, opts, true)
 	if err != nil {
 		return nil, err
 	}
-	return &object{s: s, info: info, rec: g.rec, holders: g.holders}, nil
+	part, err := partIndex(g.rec, opts.PartNumber)
+	if err != nil {
+		return nil, err
+	}
+	return &object{s: s, info: info, rec: g.rec, holders: g.holders, part: part + 1}, nil
+}
+
+// partIndex finds part number n (> 0) of a version: its index in
+// rec.Parts; -1 for n == 0 (the whole version). A simple PUT has one part,
+// number 1, as in S3.
+func partIndex(rec *objindex.Record, n int) (int, error) {
+	if n <= 0 {
+		return -1, nil
+	}
+	for i, p := range rec.Parts {
+		if p.Number == n {
+			return i, nil
+		}
+	}
+	return -1, fmt.Errorf("%w: %s/%s has no part %d: %w", ErrInvalidPartNumber, rec.Bucket, rec.Key, n, ErrInvalidRange)
 }
 
 // object is an opened version.
@@ -165,6 +194,7 @@ type object struct {
 	info    ObjectInfo
 	rec     *objindex.Record
 	holders []driveRecord
+	part    int // 1 + the index in rec.Parts Range reads within; 0: the whole version
 }
 
 func (o *object) Info() ObjectInfo { return o.info }
@@ -177,9 +207,18 @@ type segment struct {
 }
 
 func (o *object) Range(ctx context.Context, offset, length int64) (io.ReadCloser, error) {
-	if offset < 0 || length < 0 || offset+length > o.rec.Size {
-		return nil, fmt.Errorf("%w: %d+%d of %d bytes", ErrInvalidRange, offset, length, o.rec.Size)
+	size, base := o.rec.Size, int64(0)
+	if o.part > 0 {
+		// Offsets are within the part: base moves them to the version.
+		for _, p := range o.rec.Parts[:o.part-1] {
+			base += p.Size
+		}
+		size = o.rec.Parts[o.part-1].Size
 	}
+	if offset < 0 || length < 0 || offset+length > size {
+		return nil, fmt.Errorf("%w: %d+%d of %d bytes", ErrInvalidRange, offset, length, size)
+	}
+	offset += base
 	var segs []segment
 	start := int64(0)
 	for i, p := range o.rec.Parts {
@@ -196,7 +235,7 @@ func (o *object) Range(ctx context.Context, offset, length int64) (io.ReadCloser
 func (o *object) sources(i int) []*shardSource {
 	e := o.rec.Erasure
 	src := make([]*shardSource, e.DataShards+e.ParityShards)
-	num := o.rec.Parts[i].Number
+	num := o.rec.Parts[i].FileNumber()
 	for _, h := range o.holders {
 		idx := h.rec.Erasure.ShardIndex
 		if idx < 0 || idx >= len(src) || src[idx] != nil {

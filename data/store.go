@@ -71,6 +71,7 @@ type Store struct {
 	bufs       bufPool
 	healer     *healer
 	healLocks  keyLocks
+	keyLocks   keyLocks      // serialize the commit step of writes to one key (conditional.go)
 	listTurn   atomic.Uint64 // rotates the drives a listing starts with
 	now        func() time.Time
 	purgeGrace time.Duration

@@ -6,7 +6,9 @@
 //
 //	'o' bucket 0x00 key 0x00 ^modTime(8 bytes, big endian) versionID  → record
 //	'i' <same suffix>                                                 → inline shard bytes
-//	'd' dataID                                                        → the 'o' suffix owning dataID
+//	'd' dataID                                                        → the 'o' suffix owning dataID, or the 'u' key
+//	'u' bucket 0x00 key 0x00 uploadID                                 → multipart upload (upload.go)
+//	'p' bucket 0x00 key 0x00 uploadID 0x00 partNumber(4 bytes BE)      → current attempt of one part
 //	'm' "schema"                                                      → schema version byte
 //
 // Bucket names and keys never contain 0x00 (Put rejects it), so a prefix scan
@@ -22,10 +24,31 @@
 //
 // # Record encoding
 //
-// A value starts with an encoding version byte (1 = recordV1, see
-// record.go); decoders keep every version they ever wrote, so a new field
-// means a new version byte and no migration pass. Maps are encoded with
-// sorted keys so equal records encode to equal bytes.
+// A value starts with an encoding version byte (see record.go): v1; v2 adds
+// the writer's POSIX uid/gid; v3 (written now) adds object-lock retention
+// and legal hold, MetaTime and per-part checksums and times. Decoders keep
+// every version they ever wrote, so a new field means a new version byte
+// and no migration pass. Maps are encoded with sorted keys so equal records
+// encode to equal bytes. Newer orders versions exactly as the keys do
+// (newest first, ties by VersionID ascending), so merges of drive listings
+// agree with each drive's order.
+//
+// Tags, retention and legal hold are mutable: SetMeta rewrites only the
+// record value of one version (same key, same UserMeta, inline bytes
+// untouched) in one transaction; a MetaTime older than the stored one is
+// ignored. ListVersions lists every version (delete markers included) with
+// the same prefix/delimiter rules as List, resuming after a VersionPos.
+//
+// # Multipart uploads
+//
+// An upload and its parts live under 'u' and 'p' with their own encodings
+// (uploadV1, partV1, upload.go). PutUpload claims the upload's data folder
+// ('d' → the 'u' key); completing stores a version with the same DataID,
+// which moves the claim to the version, after which PutPart refuses parts
+// (ErrUploadSealed). DeleteUpload removes the records and reports whether
+// the folder is still the upload's (garbage) or which files the version
+// names; RevertCompletion gives the claim back. Part.File (v3) names a
+// part's shard file when it is not its number.
 //
 // # Invariants
 //

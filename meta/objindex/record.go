@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // NullVersion is the version ID of the single version of a key in an
@@ -34,11 +35,21 @@ type Erasure struct {
 }
 
 // Part is one independently erasure-coded piece of an object. A simple PUT
-// has one part, number 1; multipart uploads will have several.
+// has one part, number 1; a completed multipart upload has one per part.
 type Part struct {
 	Number int
 	Size   int64
 	ETag   string
+	// Checksums are the part's own checksums (algorithm → base64), for
+	// multipart objects; nil for a simple PUT (see Record.Checksums). v3.
+	Checksums map[string]string
+	// ModTime is when the part was uploaded (Unix nanoseconds); 0 unknown. v3.
+	ModTime int64
+	// File numbers the part's shard file (part.<File>) in the version's
+	// data folder; 0 means Number. Parts of multipart uploads get a fresh
+	// one per upload attempt so re-uploading a part never overwrites a
+	// file another record may name. v3.
+	File int
 }
 
 // Record is one version of one object as one drive stores it. Records of the
@@ -60,10 +71,19 @@ type Record struct {
 	Owner     string
 	Headers   map[string]string
 	Checksums map[string]string
-	// Tags and ACL are reserved for object tagging and ACLs; ACL is an
-	// encoding owned by the layer above.
-	Tags map[string]string
-	ACL  []byte
+	// ACL is an encoding owned by the layer above.
+	ACL []byte
+
+	// Tags, RetentionMode, RetainUntil and LegalHold are the version's
+	// mutable metadata (object tagging and object lock), changed in place
+	// by SetMeta without rewriting data. MetaTime is the HLC time of the
+	// last such change (0: none since the write), so that a reader finding
+	// copies that differ can prefer the newest.
+	Tags          map[string]string
+	RetentionMode string    // "GOVERNANCE", "COMPLIANCE" or "" (none). v3.
+	RetainUntil   time.Time // zero: none. v3.
+	LegalHold     bool      // v3.
+	MetaTime      int64     // v3.
 	// PosixUID and PosixGID are the writer's POSIX identity, when it has
 	// one (nil otherwise), for files that represent objects.
 	PosixUID *uint32
@@ -98,6 +118,9 @@ func (r *Record) Clone() *Record {
 	}
 	if r.Parts != nil {
 		c.Parts = append([]Part(nil), r.Parts...)
+		for i := range c.Parts {
+			c.Parts[i].Checksums = cloneMap(c.Parts[i].Checksums)
+		}
 	}
 	if r.Inline != nil {
 		c.Inline = append([]byte(nil), r.Inline...)
@@ -119,12 +142,14 @@ func SameVersion(a, b *Record) bool {
 }
 
 // Newer reports whether a is newer than b: later ModTime, ties broken by
-// VersionID so every node orders versions the same way.
+// VersionID so every node orders versions the same way. The order is the
+// index's own (newest first, then VersionID ascending; see versionKey), so
+// a merge of drive listings can compare entries with it.
 func Newer(a, b *Record) bool {
 	if a.ModTime != b.ModTime {
 		return a.ModTime > b.ModTime
 	}
-	return a.VersionID > b.VersionID
+	return a.VersionID < b.VersionID
 }
 
 func cloneMap(m map[string]string) map[string]string {
@@ -144,31 +169,41 @@ const (
 	recordV1 byte = 1
 	// recordV2 is v1 plus the writer's optional POSIX uid and gid.
 	recordV2 byte = 2
+	// recordV3 is v2 plus object-lock metadata, MetaTime and per-part
+	// checksums and times.
+	recordV3 byte = 3
 )
 
 const (
 	flagDeleteMarker = 1 << 0
 	flagPosixUID     = 1 << 1
 	flagPosixGID     = 1 << 2
+	flagLegalHold    = 1 << 3 // v3
+	flagRetainUntil  = 1 << 4 // v3
 )
 
 var errCorrupt = errors.New("objindex: corrupt record")
 
-// encodeRecord appends the value encoding of r (v2):
+// encodeRecord appends the value encoding of r (v3):
 //
-//	version byte (2)
-//	flags uvarint (bit 0 delete marker, bit 1 POSIX uid, bit 2 POSIX gid)
+//	version byte (3)
+//	flags uvarint (bit 0 delete marker, bit 1 POSIX uid, bit 2 POSIX gid,
+//	               bit 3 legal hold, bit 4 retain-until)
 //	versionID str | modTime varint | size varint | etag str | owner str
 //	headers map | checksums map | tags map | acl bytes
 //	dataID str | k uvarint | m uvarint | blockSize uvarint | shardIndex uvarint | bitrot uvarint
 //	nparts uvarint, then per part: number uvarint | size varint | etag str
 //	inlineSize uvarint
 //	uid uvarint (if bit 1) | gid uvarint (if bit 2)    — absent in v1
+//	retentionMode str                                  — this line and below absent in v1, v2
+//	untilSeconds varint | untilNanos uvarint (if bit 4)
+//	metaTime varint
+//	per part (nparts as above): checksums map | modTime varint | file uvarint
 //
 // str and bytes are uvarint length + bytes; map is uvarint count + sorted
 // (key str, value str) pairs so equal records encode equally.
 func encodeRecord(dst []byte, r *Record) []byte {
-	dst = append(dst, recordV2)
+	dst = append(dst, recordV3)
 	var flags uint64
 	if r.DeleteMarker {
 		flags |= flagDeleteMarker
@@ -178,6 +213,12 @@ func encodeRecord(dst []byte, r *Record) []byte {
 	}
 	if r.PosixGID != nil {
 		flags |= flagPosixGID
+	}
+	if r.LegalHold {
+		flags |= flagLegalHold
+	}
+	if !r.RetainUntil.IsZero() {
+		flags |= flagRetainUntil
 	}
 	dst = binary.AppendUvarint(dst, flags)
 	dst = appendStr(dst, r.VersionID)
@@ -208,6 +249,17 @@ func encodeRecord(dst []byte, r *Record) []byte {
 	}
 	if r.PosixGID != nil {
 		dst = binary.AppendUvarint(dst, uint64(*r.PosixGID))
+	}
+	dst = appendStr(dst, r.RetentionMode)
+	if !r.RetainUntil.IsZero() {
+		dst = binary.AppendVarint(dst, r.RetainUntil.Unix())
+		dst = binary.AppendUvarint(dst, uint64(r.RetainUntil.Nanosecond()))
+	}
+	dst = binary.AppendVarint(dst, r.MetaTime)
+	for _, p := range r.Parts {
+		dst = appendMap(dst, p.Checksums)
+		dst = binary.AppendVarint(dst, p.ModTime)
+		dst = binary.AppendUvarint(dst, uint64(p.File))
 	}
 	return dst
 }
@@ -240,11 +292,14 @@ func decodeRecord(b []byte, r *Record) error {
 		return errCorrupt
 	}
 	switch b[0] {
-	case recordV1, recordV2:
+	case recordV1, recordV2, recordV3:
 		d := decoder{b: b[1:]}
 		flags := d.v1(r)
-		if b[0] == recordV2 {
+		if b[0] >= recordV2 {
 			d.posix(flags, r)
+		}
+		if b[0] >= recordV3 {
+			d.v3(flags, r)
 		}
 		if d.err != nil {
 			return d.err
@@ -275,7 +330,28 @@ func (d *decoder) posix(flags uint64, r *Record) {
 	}
 }
 
-// v1 reads the fields common to v1 and v2 and returns the flags.
+// v3 reads the v3 tail: object-lock metadata, MetaTime, per-part extras.
+func (d *decoder) v3(flags uint64, r *Record) {
+	r.LegalHold = flags&flagLegalHold != 0
+	r.RetentionMode = d.str()
+	if flags&flagRetainUntil != 0 {
+		sec := d.varint()
+		nsec := d.uvarint()
+		if nsec >= 1e9 {
+			d.fail()
+			return
+		}
+		r.RetainUntil = time.Unix(sec, int64(nsec)).UTC()
+	}
+	r.MetaTime = d.varint()
+	for i := range r.Parts {
+		r.Parts[i].Checksums = d.strMap()
+		r.Parts[i].ModTime = d.varint()
+		r.Parts[i].File = d.fileNumber()
+	}
+}
+
+// v1 reads the fields common to every version and returns the flags.
 func (d *decoder) v1(r *Record) (flags uint64) {
 	flags = d.uvarint()
 	r.DeleteMarker = flags&flagDeleteMarker != 0

@@ -34,7 +34,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			enc := encodeRecord(nil, &tc.rec)
-			if enc[0] != recordV2 {
+			if enc[0] != recordV3 {
 				t.Fatalf("version byte %d", enc[0])
 			}
 			var got Record
@@ -60,18 +60,6 @@ func TestRecordRoundTrip(t *testing.T) {
 }
 
 func u32(v uint32) *uint32 { return &v }
-
-// TestRecordV1StillDecodes: records written before POSIX ids were stored
-// (v1) decode as records without them.
-func TestRecordV1StillDecodes(t *testing.T) {
-	want := Record{VersionID: "v1", ModTime: 7, Size: 3, ETag: "e", Headers: map[string]string{"A": "b"}}
-	enc := encodeRecord(nil, &want)
-	enc[0] = recordV1 // without POSIX ids the v2 layout is the v1 layout
-	var got Record
-	if err := decodeRecord(enc, &got); err != nil || !reflect.DeepEqual(got, want) {
-		t.Fatalf("v1 decode = %+v, %v", got, err)
-	}
-}
 
 func TestRecordEncodingDeterministic(t *testing.T) {
 	m := map[string]string{}

@@ -20,10 +20,22 @@ const (
 	// LSM tree (they go to the value log above ValueThreshold).
 	nsInline byte = 'i'
 	// nsData: nsData | dataID → the nsVersion suffix of the version owning
-	// the shard directory dataID; lets a scanner find orphaned shard files.
+	// the shard directory dataID, or the whole nsUpload key of the
+	// multipart upload writing into it (distinct: it starts with 'u' where
+	// the suffix starts with the bucket of the same upload); lets a scanner
+	// find orphaned shard files.
 	nsData byte = 'd'
 	// nsMeta: nsMeta | name → index-wide settings (schema version).
 	nsMeta byte = 'm'
+	// nsUpload: nsUpload | bucket | 0x00 | key | 0x00 | uploadID → encoded
+	// Upload (upload.go): a multipart upload in progress. Upload IDs start
+	// with the initiation time in fixed-width hex, so the uploads of a key
+	// sort by initiation.
+	nsUpload byte = 'u'
+	// nsPart: nsPart | bucket | 0x00 | key | 0x00 | uploadID | 0x00 |
+	// partNumber (4 bytes BE) → encoded UploadPart: the current attempt of
+	// one part of an upload.
+	nsPart byte = 'p'
 )
 
 // schemaKey holds the layout version of the index as one decimal byte string.
