@@ -98,6 +98,7 @@ func completedRecord(st *uploadState, stored []partChoice, listed []CompletePart
 	}
 	setRecordMeta(rec, VersionMeta{Tags: u.Tags, Retention: Retention{Mode: u.RetentionMode, Until: u.RetainUntil}, LegalHold: u.LegalHold})
 	etags := md5.New()
+	var tooSmall error
 	for i, lp := range listed {
 		c, ok := byNum[lp.Number]
 		if !ok {
@@ -112,8 +113,10 @@ func completedRecord(st *uploadState, stored []partChoice, listed []CompletePart
 				return nil, false, fmt.Errorf("%w: part %d of %s has %s checksum %q, not %q", ErrInvalidPart, lp.Number, st.ref(), alg, p.Checksums[alg], v)
 			}
 		}
-		if i < len(listed)-1 && p.Size < MinPartSize {
-			return nil, false, fmt.Errorf("%w: part %d of %s is %d bytes", ErrEntityTooSmall, lp.Number, st.ref(), p.Size)
+		// As S3 does, a missing or mismatched part (InvalidPart) is
+		// reported before a part that is too small.
+		if i < len(listed)-1 && p.Size < MinPartSize && tooSmall == nil {
+			tooSmall = fmt.Errorf("%w: part %d of %s is %d bytes", ErrEntityTooSmall, lp.Number, st.ref(), p.Size)
 		}
 		if bin, err := hex.DecodeString(p.ETag); err == nil {
 			etags.Write(bin)
@@ -125,6 +128,9 @@ func completedRecord(st *uploadState, stored []partChoice, listed []CompletePart
 			Number: p.Number, Size: p.Size, ETag: p.ETag, Checksums: cloneStrMap(p.Checksums), ModTime: p.ModTime, File: p.File,
 		})
 		degraded = degraded || c.holders < st.holders
+	}
+	if tooSmall != nil {
+		return nil, false, tooSmall
 	}
 	n := strconv.Itoa(len(listed))
 	rec.ETag = hex.EncodeToString(etags.Sum(nil)) + "-" + n

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cairn-s3/cairn/data"
 	"github.com/cairn-s3/cairn/iam"
@@ -32,6 +33,12 @@ type Config struct {
 	RootPassword string
 	// Region is reported by GetBucketLocation and accepted in signatures.
 	Region string
+	// Domain enables virtual-host-style requests ("<bucket>.<Domain>").
+	Domain string
+	// LifecycleDay is how long a lifecycle "day" lasts (tests shorten it);
+	// LifecycleInterval is how often the lifecycle worker scans.
+	LifecycleDay      time.Duration
+	LifecycleInterval time.Duration
 	// AccountID is the 12-digit account shown in IAM ARNs.
 	AccountID string
 	// MasterKey (64 hex digits, CAIRN_MASTER_KEY) seals secrets in the
@@ -73,6 +80,12 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.LogLevel == "" {
 		c.LogLevel = "info"
+	}
+	if c.LifecycleDay == 0 {
+		c.LifecycleDay = 24 * time.Hour
+	}
+	if c.LifecycleInterval == 0 {
+		c.LifecycleInterval = time.Hour
 	}
 	if c.AccountID == "" {
 		c.AccountID = DefaultAccountID
@@ -116,6 +129,9 @@ func (c Config) Validate() error {
 		if len(c.RootPassword) < 8 {
 			return errors.New("CAIRN_ROOT_PASSWORD must be at least 8 characters")
 		}
+	}
+	if c.LifecycleDay < time.Millisecond || c.LifecycleInterval < time.Millisecond {
+		return fmt.Errorf("lifecycle day length and interval must be positive durations")
 	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("account ID %q must be 12 digits", c.AccountID)

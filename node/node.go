@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cairn-s3/cairn/data"
+	"github.com/cairn-s3/cairn/data/lifecycle"
 	"github.com/cairn-s3/cairn/iam"
 	"github.com/cairn-s3/cairn/meta"
 	"github.com/cairn-s3/cairn/raft"
@@ -25,14 +26,16 @@ const ShutdownGrace = 60 * time.Second
 
 // Node is one running Cairn process.
 type Node struct {
-	cfg    Config
-	log    *slog.Logger
-	store  *data.Store
-	state  *meta.State
-	raft   *raft.Node
-	api    *s3api.Server
-	ln     net.Listener
-	served chan error
+	cfg   Config
+	log   *slog.Logger
+	store *data.Store
+	state *meta.State
+	raft  *raft.Node
+	api   *s3api.Server
+	// lifecycle applies bucket lifecycle rules in the background.
+	lifecycle *lifecycle.Worker
+	ln        net.Listener
+	served    chan error
 }
 
 // Run starts a node from cfg, serves until ctx is cancelled, then stops it
@@ -117,8 +120,8 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 	}
 	// Loaded per request: a new Directory is published after every IAM change.
 	dir := s3api.LiveDirectory(n.state.Directory)
-	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1"}, s3api.Deps{
-		Buckets:    buckets{state: n.state, raft: n.raft},
+	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1", Domain: cfg.Domain}, s3api.Deps{
+		Buckets:    buckets{state: n.state, raft: n.raft, store: n.store},
 		Objects:    n.store,
 		Verifier:   sigv4.NewVerifier(dir),
 		Authorizer: dir,
@@ -126,6 +129,10 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 		Health:     health{n},
 		Logger:     log.With("component", "s3"),
 	})
+	n.lifecycle = lifecycle.NewWorker(buckets{state: n.state}, n.store, lifecycle.Options{
+		DayLength: cfg.LifecycleDay, Interval: cfg.LifecycleInterval, Logger: log.With("component", "lifecycle"),
+	})
+	n.lifecycle.Start(context.Background())
 	if n.ln, err = listen(cfg); err != nil {
 		return nil, err
 	}
@@ -201,6 +208,9 @@ func (n *Node) Stop(ctx context.Context) error {
 // closeBelowAPI closes what Start opened before the S3 server, in reverse.
 func (n *Node) closeBelowAPI() error {
 	var errs []error
+	if n.lifecycle != nil {
+		n.lifecycle.Stop()
+	}
 	if n.raft != nil {
 		errs = append(errs, n.raft.Close())
 	}
@@ -218,6 +228,7 @@ func (n *Node) closeBelowAPI() error {
 type buckets struct {
 	state *meta.State
 	raft  *raft.Node
+	store *data.Store
 }
 
 func (b buckets) Bucket(name string) (meta.Bucket, bool) { return b.state.Bucket(name) }
@@ -231,12 +242,20 @@ func (b buckets) CreateBucket(ctx context.Context, bk meta.Bucket) error {
 	return b.raft.Apply(ctx, cmd)
 }
 
+// DeleteBucket removes the bucket, then the multipart uploads left in it,
+// so a bucket created later under the same name does not inherit them.
 func (b buckets) DeleteBucket(ctx context.Context, name string) error {
 	cmd, err := meta.DeleteBucketCommand(name)
 	if err != nil {
 		return err
 	}
-	return b.raft.Apply(ctx, cmd)
+	if err := b.raft.Apply(ctx, cmd); err != nil {
+		return err
+	}
+	if _, err := b.store.AbortBucketUploads(ctx, name); err != nil {
+		return fmt.Errorf("bucket %s deleted, but its multipart uploads were not all removed: %w", name, err)
+	}
+	return nil
 }
 
 func (b buckets) PutBucketVersioning(ctx context.Context, name, status string) error {

@@ -28,10 +28,17 @@ import (
 //	s3:delimiter          listings, when given
 //	s3:max-keys           listings: the effective page size
 //	s3:RequestObjectTag/<k>, s3:RequestObjectTagKeys   from x-amz-tagging
+//	                      (PutObject, CreateMultipartUpload, CopyObject)
+//	s3:x-amz-copy-source  CopyObject and UploadPartCopy, as sent
+//	s3:x-amz-metadata-directive   CopyObject, when sent
 //
-// s3:ExistingObjectTag/<k> needs object tagging, which Cairn does not
-// have yet; aws:username, aws:userid and aws:PrincipalType are derived
-// from the identity by package iam.
+//	s3:object-lock-mode, s3:object-lock-retain-until-date,
+//	s3:object-lock-remaining-retention-days, s3:object-lock-legal-hold
+//	                      from the x-amz-object-lock-* headers of a write
+//
+// s3:ExistingObjectTag/<k> would need the version read before it is
+// authorized, which Cairn does not do yet; aws:username, aws:userid and
+// aws:PrincipalType are derived from the identity by package iam.
 //
 // The map is built once per request, lazily, from values the request
 // already holds: one map, one backing array for the single values, and a
@@ -140,17 +147,26 @@ func (s *Server) conditions(rq *request) map[string][]string {
 		b.add("s3:VersionId", rq.op.VersionID)
 	}
 	switch rq.op.Kind {
-	case OpListObjects, OpListObjectsV2:
+	case OpListObjects, OpListObjectsV2, OpListObjectVersions:
 		lp := &rq.op.List
 		b.add("s3:prefix", lp.Prefix)
 		if lp.Delimiter != "" {
 			b.add("s3:delimiter", lp.Delimiter)
 		}
 		b.add("s3:max-keys", strconv.Itoa(lp.MaxKeys))
-	case OpPutObject:
+	case OpPutObject, OpCreateMultipartUpload, OpCopyObject:
 		if v := rq.hdr.get("x-amz-tagging"); v != "" {
 			addRequestTags(&b, v)
 		}
+		addLockConditions(&b, rq.hdr, rq.now)
+		if rq.op.Kind == OpCopyObject {
+			b.add("s3:x-amz-copy-source", rq.hdr.get("x-amz-copy-source"))
+			if v := rq.hdr.get("x-amz-metadata-directive"); v != "" {
+				b.add("s3:x-amz-metadata-directive", v)
+			}
+		}
+	case OpUploadPartCopy:
+		b.add("s3:x-amz-copy-source", rq.hdr.get("x-amz-copy-source"))
 	}
 	rq.conds = b.m
 	return rq.conds

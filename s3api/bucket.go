@@ -106,9 +106,8 @@ func parseCreateBucketConfig(body []byte) (string, error) {
 
 func (s *Server) createBucket(rq *request) (*response, error) {
 	name := rq.op.Bucket
-	if v := rq.hdr.get("x-amz-bucket-object-lock-enabled"); strings.EqualFold(v, "true") {
-		return nil, s3errf(ErrNotImplemented, "Object lock is not implemented.")
-	}
+	// Object lock is chosen at creation and implies versioning, for ever.
+	objectLock := strings.EqualFold(rq.hdr.get("x-amz-bucket-object-lock-enabled"), "true")
 	if err := checkCannedACL(rq.hdr); err != nil {
 		return nil, err
 	}
@@ -139,6 +138,9 @@ func (s *Server) createBucket(rq *request) (*response, error) {
 		Owner:     rq.ident.CanonicalID,
 		OwnerName: rq.ident.DisplayName,
 		Region:    region,
+	}
+	if objectLock {
+		b.ObjectLock, b.Versioning = true, meta.VersioningEnabled
 	}
 	if err := s.deps.Buckets.CreateBucket(rq.ctx, b); err != nil {
 		if errors.Is(err, meta.ErrBucketExists) {

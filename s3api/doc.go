@@ -21,11 +21,11 @@
 //   - Paths are decoded from the raw request URI, never from fasthttp's
 //     normalised path: keys keep "//", "..", "+", spaces and any UTF-8.
 //     Keys are at most 1024 bytes, valid UTF-8, without NUL.
-//   - Every sub-resource query Cairn does not implement (?acl, ?tagging,
-//     ?uploads, ...) and every unknown method is NotImplemented, never
-//     served as the plain operation. Headers that would silently change
-//     what is stored (SSE, object lock, tagging, non-private ACLs,
-//     conditional writes) are NotImplemented on PutObject too.
+//   - Every sub-resource query Cairn does not implement (?acl, ?policy,
+//     ...) and every unknown method is NotImplemented, never served as
+//     the plain operation. Headers that would silently change what is
+//     stored (SSE, non-private ACLs, If-None-Match other than "*") are
+//     NotImplemented on PutObject too.
 //   - Request bodies are read only through sigv4.Payload, so a body that
 //     fails signature, SHA-256, Content-MD5 or checksum verification ends
 //     in a read error, never in EOF. PutObject's Seal re-checks EOF, so
@@ -73,8 +73,59 @@
 // iam.Request{Identity, Action, Bucket, Key, BucketOwner, Conditions},
 // Conditions holding the request's context keys, built once per request.
 //
+// Versioning, tagging, object lock and lifecycle (versioning*.go,
+// tagging.go, objectlock.go, lifecycle.go): a bucket's versioning status
+// picks what writes and deletes do (Enabled: new versions and delete
+// markers; Suspended: the null version is replaced, deletes leave a null
+// marker; never enabled: the null version only). x-amz-version-id is sent
+// for every version of a bucket that has versioning, "null" included.
+// Version metadata (tags, retention, legal hold) changes in place through
+// Objects.UpdateVersionMeta. Bucket sub-resource configurations are stored
+// in meta.Bucket.Configs as canonical JSON owned here (tags: the tag map;
+// object lock: the default retention; lifecycle: package data/lifecycle's
+// encoding). A version under legal hold or unexpired retention is never
+// removed: every delete of an object-lock bucket passes a Guard, and
+// GOVERNANCE gives way only to x-amz-bypass-governance-retention: true
+// from a caller allowed s3:BypassGovernanceRetention. Operations that
+// address a version are authorized as their version action
+// (opSpec.VersionAction: s3:GetObjectVersion, s3:DeleteObjectVersion, ...).
+//
+// Multipart uploads, copies and attributes (multipart*.go, copy*.go,
+// attributes.go): parts are numbered 1–10,000 and at most 5 GiB; the
+// object layer stores them erasure-coded and commits the listed ones at
+// CompleteMultipartUpload without copying. CopyObject and UploadPartCopy
+// stream the source version through data.Object.Range into the new write
+// (never buffered whole), computing the new MD5 ETag and checksums as the
+// bytes pass; they are authorized for s3:PutObject on the destination
+// (the table) and s3:GetObject, or s3:GetObjectVersion for a named
+// version, on the source (the handler). Conditional writes (If-None-Match:
+// *, If-Match on PutObject, CopyObject and CompleteMultipartUpload) are
+// data.Preconditions, checked by the object layer atomically with the
+// commit: 412 PreconditionFailed, or 409 ConditionalRequestConflict when a
+// racing write committed first. GET/HEAD ?partNumber=N answer 206 with the
+// part's bytes (a single PUT is part 1 of 1).
+//
+// CORS, browser uploads and virtual hosts (cors*.go, postobject*.go):
+// OPTIONS /bucket[/key] is a CORS preflight, answered without
+// authentication from the bucket's CORS configuration (stored as canonical
+// JSON), and every S3 response to a request with a matching Origin carries
+// the Access-Control-* headers. POST /bucket with multipart/form-data is a
+// browser upload (OpPostObject): the form's SigV4 signature over its
+// policy authenticates it (sigv4.Verifier.VerifyPostPolicy), the policy's
+// conditions constrain it, and it is authorized as s3:PutObject on the
+// form's key; fields before the file are bounded, the file is streamed.
+// With Config.Domain, Host "<bucket>.<domain>[:port]" names the bucket
+// and the path is the key; Host "<domain>" and any other host are path
+// style.
+//
 // Deviations from AWS, on purpose: CreateBucket of a bucket you own is
 // always 409 BucketAlreadyOwnedByYou (no us-east-1 legacy 200); a
 // LocationConstraint of "us-east-1" is accepted; DeleteObjects accepts a
-// signed body SHA-256 in place of Content-MD5 / x-amz-checksum.
+// signed body SHA-256 in place of Content-MD5 / x-amz-checksum. Object
+// lock cannot be enabled on an existing bucket (InvalidBucketState), MFA
+// delete is NotImplemented, GetObjectLegalHold of a version never held
+// answers OFF, and lifecycle transitions are NotImplemented (one storage
+// class). A POST upload larger than 1 MiB must end with its file field
+// (the object layer needs the size first; later fields are refused rather
+// than ignored), and POST forms allow 64 KiB of fields before the file.
 package s3api

@@ -64,6 +64,33 @@ const (
 	ErrUnsupportedSignature
 	ErrXAmzContentSHA256Mismatch
 
+	// Versioning, tagging, object lock and lifecycle (issue 4, S-B).
+	ErrInvalidTag
+	ErrNoSuchTagSet
+	ErrObjectLockNotEnabled
+	ErrObjectLocked
+	ErrNoSuchObjectLockConfiguration
+	ErrNoSuchObjectLockRetention
+	ErrNoSuchLifecycleConfiguration
+	ErrInvalidBucketState
+
+	// Multipart uploads, copies and conditional writes (issue 4, S-A).
+	ErrNoSuchUpload
+	ErrInvalidPart
+	ErrInvalidPartOrder
+	ErrEntityTooSmall
+	ErrInvalidPartNumber
+	ErrConditionalRequestConflict
+
+	// CORS and POST Object (issue 4, S-C).
+	ErrNoSuchCORSConfiguration
+	ErrCORSBadRequest
+	ErrAccessForbidden
+	ErrInvalidPolicyDocument
+	ErrMalformedPOSTRequest
+	ErrMaxPostPreDataLengthExceeded
+	ErrIncorrectNumberOfFilesInPostRequest
+
 	// Codes of the IAM and STS query APIs (written in their XML error
 	// format; see iam_errors.go for how S3 rows read on those APIs).
 	ErrIAMNoSuchEntity
@@ -135,6 +162,30 @@ var errorTable = [errCodeCount]errorSpec{
 	ErrSignatureDoesNotMatch:             {"SignatureDoesNotMatch", http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your key and signing method."},
 	ErrUnsupportedSignature:              {"InvalidRequest", http.StatusBadRequest, "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
 	ErrXAmzContentSHA256Mismatch:         {"XAmzContentSHA256Mismatch", http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."},
+
+	ErrInvalidTag:                    {"InvalidTag", http.StatusBadRequest, "The tag provided was not a valid tag."},
+	ErrNoSuchTagSet:                  {"NoSuchTagSet", http.StatusNotFound, "The TagSet does not exist"},
+	ErrObjectLockNotEnabled:          {"InvalidRequest", http.StatusBadRequest, "Bucket is missing Object Lock Configuration"},
+	ErrObjectLocked:                  {"AccessDenied", http.StatusForbidden, "Access Denied because object protected by object lock."},
+	ErrNoSuchObjectLockConfiguration: {"ObjectLockConfigurationNotFoundError", http.StatusNotFound, "Object Lock configuration does not exist for this bucket"},
+	ErrNoSuchObjectLockRetention:     {"NoSuchObjectLockConfiguration", http.StatusNotFound, "The specified object does not have a ObjectLock configuration"},
+	ErrNoSuchLifecycleConfiguration:  {"NoSuchLifecycleConfiguration", http.StatusNotFound, "The lifecycle configuration does not exist"},
+	ErrInvalidBucketState:            {"InvalidBucketState", http.StatusConflict, "The request is not valid with the current state of the bucket."},
+
+	ErrNoSuchUpload:               {"NoSuchUpload", http.StatusNotFound, "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
+	ErrInvalidPart:                {"InvalidPart", http.StatusBadRequest, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag."},
+	ErrInvalidPartOrder:           {"InvalidPartOrder", http.StatusBadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number."},
+	ErrEntityTooSmall:             {"EntityTooSmall", http.StatusBadRequest, "Your proposed upload is smaller than the minimum allowed object size."},
+	ErrInvalidPartNumber:          {"InvalidPartNumber", http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable"},
+	ErrConditionalRequestConflict: {"ConditionalRequestConflict", http.StatusConflict, "A conflicting conditional operation is currently in progress against this resource. Please try again."},
+
+	ErrNoSuchCORSConfiguration:             {"NoSuchCORSConfiguration", http.StatusNotFound, "The CORS configuration does not exist"},
+	ErrCORSBadRequest:                      {"BadRequest", http.StatusBadRequest, "Insufficient information. Origin request header needed."},
+	ErrAccessForbidden:                     {"AccessForbidden", http.StatusForbidden, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."},
+	ErrInvalidPolicyDocument:               {"InvalidPolicyDocument", http.StatusBadRequest, "The content of the form does not meet the conditions specified in the policy document."},
+	ErrMalformedPOSTRequest:                {"MalformedPOSTRequest", http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
+	ErrMaxPostPreDataLengthExceeded:        {"MaxPostPreDataLengthExceededError", http.StatusBadRequest, "Your POST request fields preceding the upload file were too large."},
+	ErrIncorrectNumberOfFilesInPostRequest: {"IncorrectNumberOfFilesInPostRequest", http.StatusBadRequest, "POST requires exactly one file upload per request."},
 
 	ErrIAMNoSuchEntity:               {"NoSuchEntity", http.StatusNotFound, "The request was rejected because it referenced an entity that does not exist."},
 	ErrIAMEntityAlreadyExists:        {"EntityAlreadyExists", http.StatusConflict, "The request was rejected because it attempted to create a resource that already exists."},
@@ -262,12 +313,22 @@ var sentinelCodes = []struct {
 	{data.ErrReadQuorum, ErrServiceUnavailable, "Not enough drives are online to serve the request.", false},
 	{data.ErrWriteQuorum, ErrServiceUnavailable, "Not enough drives are online to store the object.", false},
 	{data.ErrDriveOffline, ErrServiceUnavailable, "Not enough drives are online.", false},
+	// A missing part of a read wraps ErrInvalidRange too: this row first.
+	{data.ErrInvalidPartNumber, ErrInvalidPartNumber, "", false},
 	{data.ErrInvalidRange, ErrInvalidRange, "", false},
 	{data.ErrDeleteMarker, ErrMethodNotAllowed, "", false},
+	{data.ErrObjectLocked, ErrObjectLocked, "", false},
 	{data.ErrInvalidObjectName, ErrInvalidArgument, "The bucket or object name cannot be stored.", false},
 	{data.ErrInvalidParity, ErrInvalidStorageClass, "", false},
+	{data.ErrNoSuchUpload, ErrNoSuchUpload, "", false},
+	{data.ErrInvalidPart, ErrInvalidPart, "", false},
+	{data.ErrInvalidPartOrder, ErrInvalidPartOrder, "", false},
+	{data.ErrEntityTooSmall, ErrEntityTooSmall, "", false},
+	{data.ErrPreconditionFailed, ErrPreconditionFailed, "", false},
+	{data.ErrConditionalConflict, ErrConditionalRequestConflict, "", false},
 
 	// Specific sigv4 errors wrap more general ones: they come first.
+	{sigv4.ErrPostFormMalformed, ErrInvalidArgument, "", true},
 	{sigv4.ErrHeadersNotSigned, ErrAccessDenied, "There were headers present in the request which were not signed.", false},
 	{sigv4.ErrRequestNotYetValid, ErrAccessDenied, "Request is not valid yet.", false},
 	{sigv4.ErrAuthorizationHeaderMalformed, ErrAuthorizationHeaderMalformed, "", false},

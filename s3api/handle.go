@@ -55,6 +55,7 @@ func (s *Server) handle(fctx *fasthttp.RequestCtx) {
 		s3e = toS3Error(err)
 		resp = s.errorResponse(rq, s3e)
 	}
+	s.addCORSHeaders(rq, resp)
 	s.settleBody(fctx, rq)
 	s.write(fctx, rq, resp, s3e, start, cancel)
 }
@@ -78,6 +79,12 @@ func (s *Server) serve(rq *request) (resp *response, err error) {
 	spec := op.Kind.spec()
 	if spec.Resource == resNone {
 		return s.health(rq)
+	}
+	switch spec.Resource {
+	case resPreflight:
+		return s.preflight(rq)
+	case resPostForm:
+		return s.postObject(rq)
 	}
 	auth, err := s.deps.Verifier.Verify(&sigv4.Request{
 		Method:     rq.method,
@@ -109,7 +116,7 @@ func (s *Server) serve(rq *request) (resp *response, err error) {
 	// (DeleteObjects) then only read it.
 	s.conditions(rq)
 	if spec.Resource != resEachObject {
-		if err := s.authorize(rq, spec.Action, op.Key); err != nil {
+		if err := s.authorize(rq, spec.action(&op), op.Key); err != nil {
 			return nil, err
 		}
 	}
@@ -138,6 +145,18 @@ func (s *Server) dispatch(rq *request) (*response, error) {
 		return s.getObject(rq)
 	case OpDeleteObject:
 		return s.deleteObject(rq)
+	case OpGetBucketVersioning, OpPutBucketVersioning, OpListObjectVersions,
+		OpGetBucketTagging, OpPutBucketTagging, OpDeleteBucketTagging,
+		OpGetObjectTagging, OpPutObjectTagging, OpDeleteObjectTagging,
+		OpGetObjectLockConfiguration, OpPutObjectLockConfiguration,
+		OpGetObjectRetention, OpPutObjectRetention, OpGetObjectLegalHold, OpPutObjectLegalHold,
+		OpGetBucketLifecycle, OpPutBucketLifecycle, OpDeleteBucketLifecycle:
+		return s.dispatchVersioningAndConfig(rq)
+	case OpCreateMultipartUpload, OpUploadPart, OpUploadPartCopy, OpCompleteMultipartUpload,
+		OpAbortMultipartUpload, OpListParts, OpListMultipartUploads, OpCopyObject, OpGetObjectAttributes:
+		return s.dispatchMultipartAndCopy(rq)
+	case OpGetBucketCors, OpPutBucketCors, OpDeleteBucketCors:
+		return s.dispatchCORS(rq)
 	}
 	return nil, s3errf(ErrNotImplemented, "%s is not implemented.", rq.op.Kind)
 }
@@ -161,6 +180,28 @@ func (s *Server) authorize(rq *request, action, key string) error {
 // with a sigv4 error when a signature, digest or checksum does not verify.
 func (rq *request) openPayload() (*sigv4.Payload, error) {
 	return rq.auth.NewPayload(rq.body, rq.hdr.get)
+}
+
+// openSizedPayload opens the body of a write whose size must be known up
+// front — Content-Length, or x-amz-decoded-content-length when the body is
+// aws-chunked — and at most max bytes (what names the limit in the
+// EntityTooLarge message: "object" or "part").
+func (rq *request) openSizedPayload(max int64, what string) (*sigv4.Payload, int64, error) {
+	if !rq.chunked() && !rq.hdr.has("content-length") {
+		return nil, 0, s3err(ErrMissingContentLength)
+	}
+	p, err := rq.openPayload()
+	if err != nil {
+		return nil, 0, err
+	}
+	size := p.Size()
+	if size < 0 {
+		return nil, 0, s3err(ErrMissingContentLength)
+	}
+	if size > max {
+		return nil, 0, s3errf(ErrEntityTooLarge, "Your proposed upload exceeds the maximum allowed %s size of %d bytes.", what, max)
+	}
+	return p, size, nil
 }
 
 // errorResponse turns an S3 error into its response value. HEAD errors

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/cairn-s3/cairn/data"
+	"github.com/cairn-s3/cairn/meta"
 	"github.com/cairn-s3/cairn/s3api/sigv4"
 )
 
@@ -19,21 +20,13 @@ func (s *Server) deleteObject(rq *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.deps.Objects.DeleteObject(rq.ctx, b.Name, rq.op.Key, data.DeleteOptions{
-		VersionID: rq.op.VersionID,
-		Versioned: b.Versioning == "Enabled",
-	})
+	info, err := s.deps.Objects.DeleteObject(rq.ctx, b.Name, rq.op.Key, s.deleteOptions(rq, b, rq.op.Key, rq.op.VersionID))
 	// S3 deletes are idempotent: deleting what is not there succeeds.
 	if err != nil && !notFound(err) {
 		return nil, err
 	}
 	r := newResponse(http.StatusNoContent)
-	if info.DeleteMarker {
-		r.set("x-amz-delete-marker", "true")
-	}
-	if v := info.VersionID; v != "" && v != "null" {
-		r.set("x-amz-version-id", v)
-	}
+	setDeleteHeaders(r, b, rq.op.VersionID, info)
 	return r, nil
 }
 
@@ -88,7 +81,7 @@ func (s *Server) deleteObjects(rq *request) (*response, error) {
 				<-sem
 				wg.Done()
 			}()
-			out[i] = s.deleteOne(rq, b.Versioning == "Enabled", t)
+			out[i] = s.deleteOne(rq, b, t)
 		}()
 	}
 	wg.Wait()
@@ -117,7 +110,7 @@ func (s *Server) deleteObjects(rq *request) (*response, error) {
 		}
 		if o.info.DeleteMarker {
 			w.elemBool("DeleteMarker", true)
-			if v := o.info.VersionID; v != "" && v != "null" {
+			if v := o.info.VersionID; v != "" {
 				w.elem("DeleteMarkerVersionId", v)
 			}
 		}
@@ -128,21 +121,23 @@ func (s *Server) deleteObjects(rq *request) (*response, error) {
 }
 
 // deleteOne deletes one key of a DeleteObjects call, authorizing
-// s3:DeleteObject on that key as AWS does.
-func (s *Server) deleteOne(rq *request, versioned bool, t deleteTarget) deleteOutcome {
+// s3:DeleteObject (s3:DeleteObjectVersion for a version) on that key as
+// AWS does.
+func (s *Server) deleteOne(rq *request, b meta.Bucket, t deleteTarget) deleteOutcome {
 	o := deleteOutcome{target: t}
 	if err := checkKey(t.Key); err != nil {
 		o.err = toS3Error(err)
 		return o
 	}
-	if err := s.authorize(rq, "s3:DeleteObject", t.Key); err != nil {
+	action := opTable[OpDeleteObject].Action
+	if t.VersionID != "" {
+		action = opTable[OpDeleteObject].VersionAction
+	}
+	if err := s.authorize(rq, action, t.Key); err != nil {
 		o.err = toS3Error(err)
 		return o
 	}
-	info, err := s.deps.Objects.DeleteObject(rq.ctx, rq.op.Bucket, t.Key, data.DeleteOptions{
-		VersionID: t.VersionID,
-		Versioned: versioned,
-	})
+	info, err := s.deps.Objects.DeleteObject(rq.ctx, rq.op.Bucket, t.Key, s.deleteOptions(rq, b, t.Key, t.VersionID))
 	if err != nil && !notFound(err) {
 		o.err = toS3Error(err)
 		if o.err.Status() >= 500 {

@@ -38,6 +38,13 @@ func (s *Server) getObject(rq *request) (*response, error) {
 	} else if obj, err = s.deps.Objects.OpenObject(rq.ctx, b.Name, rq.op.Key, opts); err == nil {
 		info = obj.Info()
 	}
+	if !head && rq.op.VersionID == "" && errors.Is(err, data.ErrObjectNotFound) {
+		// OpenObject returns no record with its not-found: learn whether
+		// a delete marker is the latest version, for the 404's headers.
+		if m, ok := s.latestDeleteMarker(rq, b, rq.op.Key); ok {
+			info = m
+		}
+	}
 	// The object layer reports a delete marker as ErrDeleteMarker (addressed
 	// by version ID) or ErrObjectNotFound (latest version), with the
 	// marker's record where it has one (StatObject).
@@ -56,11 +63,12 @@ func (s *Server) getObject(rq *request) (*response, error) {
 		r := newResponse(http.StatusNotModified)
 		r.set("Last-Modified", httpTime(info))
 		r.set("ETag", quoteETag(info.ETag))
-		setVersionHeader(r, info)
+		setBucketVersionHeader(r, b, info)
 		return r, nil
 	}
 
-	rng, partial, err := parseRange(rq.hdr.get("range"), info.Size)
+	// A Range header, or one part (?partNumber=N, multipart.go).
+	rng, partial, err := objectRange(rq, info)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +80,8 @@ func (s *Server) getObject(rq *request) (*response, error) {
 	r.set("ETag", quoteETag(info.ETag))
 	r.set("Accept-Ranges", "bytes")
 	setObjectHeaders(r, info)
-	setVersionHeader(r, info)
+	setBucketVersionHeader(r, b, info)
+	s.setLockHeaders(rq, b, r, info)
 	if partial {
 		r.status = http.StatusPartialContent
 		r.set("Content-Range", rng.contentRange(info.Size))
@@ -80,6 +89,7 @@ func (s *Server) getObject(rq *request) (*response, error) {
 		// A checksum describes the whole object: never sent with a range.
 		setChecksumHeaders(r, info.Checksums)
 	}
+	s.setPartAndTagHeaders(rq, r, info)
 	applyOverrides(r, rq.op)
 
 	if head {
@@ -104,7 +114,8 @@ func deleteMarkerError(rq *request, info data.ObjectInfo, cause error) *Error {
 		e.withHeader("Allow", "DELETE")
 	}
 	e.withHeader("x-amz-delete-marker", "true")
-	if v := info.VersionID; v != "" && v != "null" {
+	// A suspended bucket's null marker is reported as version "null".
+	if v := info.VersionID; v != "" {
 		e.withHeader("x-amz-version-id", v)
 	}
 	return e
@@ -112,12 +123,6 @@ func deleteMarkerError(rq *request, info data.ObjectInfo, cause error) *Error {
 
 func httpTime(info data.ObjectInfo) string {
 	return info.ModTime.UTC().Format(http.TimeFormat)
-}
-
-func setVersionHeader(r *response, info data.ObjectInfo) {
-	if v := info.VersionID; v != "" && v != "null" {
-		r.set("x-amz-version-id", v)
-	}
 }
 
 // setObjectHeaders adds the stored Content-Type, standard headers (in S3's

@@ -22,21 +22,9 @@ func (s *Server) putObject(rq *request) (*response, error) {
 	if err := checkPutHeaders(rq.hdr); err != nil {
 		return nil, err
 	}
-	// Content-Length is required unless the body is chunked on the wire
-	// (then x-amz-decoded-content-length must give the size).
-	if !rq.chunked() && !rq.hdr.has("content-length") {
-		return nil, s3err(ErrMissingContentLength)
-	}
-	p, err := rq.openPayload()
+	p, size, err := rq.openSizedPayload(s.cfg.MaxObjectSize, "object")
 	if err != nil {
 		return nil, err
-	}
-	size := p.Size()
-	if size < 0 {
-		return nil, s3err(ErrMissingContentLength)
-	}
-	if size > s.cfg.MaxObjectSize {
-		return nil, s3errf(ErrEntityTooLarge, "Your proposed upload exceeds the maximum allowed object size of %d bytes.", s.cfg.MaxObjectSize)
 	}
 	hdrs, err := objectHeadersFromRequest(rq.hdr)
 	if err != nil {
@@ -46,10 +34,25 @@ func (s *Server) putObject(rq *request) (*response, error) {
 	if owner == "" {
 		owner = b.Owner // an anonymous writer's object belongs to the bucket owner
 	}
+	// Object lock headers, else the bucket's default retention.
+	vmeta, err := s.lockMetaFromHeaders(rq, b)
+	if err != nil {
+		return nil, err
+	}
+	if vmeta.Tags, err = parseTagQuery(rq.hdr.get("x-amz-tagging")); err != nil {
+		return nil, err
+	}
+	// If-None-Match: * / If-Match, checked by the object layer at commit.
+	pre, err := writePreconditions(rq.hdr)
+	if err != nil {
+		return nil, err
+	}
 	info, err := s.deps.Objects.PutObject(rq.ctx, b.Name, rq.op.Key, p, size, data.PutOptions{
 		Headers:   hdrs,
 		Owner:     owner,
-		Versioned: b.Versioning == "Enabled",
+		Meta:      vmeta,
+		Pre:       pre,
+		Versioned: putVersioned(b),
 		// The writer's POSIX identity (from its user, for service
 		// accounts and sessions its parent) is stamped on the version.
 		PosixUID: rq.ident.PosixUID,
@@ -66,7 +69,7 @@ func (s *Server) putObject(rq *request) (*response, error) {
 		},
 	})
 	if err != nil {
-		return nil, err
+		return nil, s.writeConditionError(rq, b, pre, err)
 	}
 	r := newResponse(http.StatusOK)
 	etag := info.ETag
@@ -79,7 +82,7 @@ func (s *Server) putObject(rq *request) (*response, error) {
 		sums = p.Checksums()
 	}
 	setChecksumHeaders(r, sums)
-	setVersionHeader(r, info)
+	setBucketVersionHeader(r, b, info)
 	return r, nil
 }
 
@@ -109,14 +112,8 @@ func checkPutHeaders(h *headers) error {
 		switch {
 		case strings.HasPrefix(kv.lower, "x-amz-server-side-encryption"):
 			return s3errf(ErrNotImplemented, "Server-side encryption is not implemented.")
-		case strings.HasPrefix(kv.lower, "x-amz-object-lock-"):
-			return s3errf(ErrNotImplemented, "Object lock is not implemented.")
-		case kv.lower == "x-amz-tagging":
-			return s3errf(ErrNotImplemented, "Object tagging is not implemented.")
 		case kv.lower == "x-amz-website-redirect-location":
 			return s3errf(ErrNotImplemented, "Website redirects are not implemented.")
-		case kv.lower == "if-match" || kv.lower == "if-none-match":
-			return s3errf(ErrNotImplemented, "Conditional writes are not implemented.")
 		case kv.lower == "x-amz-storage-class" && kv.value != "STANDARD":
 			return s3errf(ErrNotImplemented, "The storage class %q is not implemented.", kv.value)
 		}

@@ -25,6 +25,44 @@ const (
 	// Action=…); their actions are routed and authorized in iam_route.go.
 	OpIAM
 	OpSTS
+
+	// Versioning, tagging, object lock and lifecycle (issue 4).
+	OpGetBucketVersioning
+	OpPutBucketVersioning
+	OpListObjectVersions
+	OpGetBucketTagging
+	OpPutBucketTagging
+	OpDeleteBucketTagging
+	OpGetObjectLockConfiguration
+	OpPutObjectLockConfiguration
+	OpGetBucketLifecycle
+	OpPutBucketLifecycle
+	OpDeleteBucketLifecycle
+	OpGetObjectTagging
+	OpPutObjectTagging
+	OpDeleteObjectTagging
+	OpGetObjectRetention
+	OpPutObjectRetention
+	OpGetObjectLegalHold
+	OpPutObjectLegalHold
+
+	// Multipart uploads, copies and object attributes (issue 4).
+	OpCreateMultipartUpload
+	OpUploadPart
+	OpUploadPartCopy
+	OpCompleteMultipartUpload
+	OpAbortMultipartUpload
+	OpListParts
+	OpListMultipartUploads
+	OpCopyObject
+	OpGetObjectAttributes
+
+	// CORS and browser POST uploads (issue 4).
+	OpGetBucketCors
+	OpPutBucketCors
+	OpDeleteBucketCors
+	OpPreflight
+	OpPostObject
 	opKindCount // keep last
 )
 
@@ -46,6 +84,13 @@ const (
 	// resQuery: an IAM/STS query request, authorized per Action by its
 	// handler (iam:<Action> on the target's ARN).
 	resQuery
+	// resPreflight: a CORS preflight (OPTIONS), answered without
+	// authentication from the bucket's CORS configuration.
+	resPreflight
+	// resPostForm: a browser POST upload, authenticated by the form's
+	// policy signature and authorized by its handler (Action on the
+	// object named by the form's key field).
+	resPostForm
 )
 
 // opSpec is one row of the operation table.
@@ -59,6 +104,18 @@ type opSpec struct {
 	// ReadsBody marks operations whose handler consumes the request body
 	// through the verified payload.
 	ReadsBody bool
+	// VersionAction, when set, is the action checked instead of Action
+	// when the request addresses a version (?versionId=...), as AWS does
+	// (s3:GetObjectVersion, s3:DeleteObjectVersion, ...).
+	VersionAction string
+}
+
+// action is the IAM action op is authorized as.
+func (sp opSpec) action(op *Operation) string {
+	if sp.VersionAction != "" && op.VersionID != "" {
+		return sp.VersionAction
+	}
+	return sp.Action
 }
 
 // opTable is THE table mapping each operation to its IAM action and
@@ -76,11 +133,48 @@ var opTable = [opKindCount]opSpec{
 	OpListObjectsV2:     {Name: "ListObjectsV2", Action: "s3:ListBucket", Resource: resBucket},
 	OpDeleteObjects:     {Name: "DeleteObjects", Action: "s3:DeleteObject", Resource: resEachObject, ReadsBody: true},
 	OpPutObject:         {Name: "PutObject", Action: "s3:PutObject", Resource: resObject, ReadsBody: true},
-	OpGetObject:         {Name: "GetObject", Action: "s3:GetObject", Resource: resObject},
-	OpHeadObject:        {Name: "HeadObject", Action: "s3:GetObject", Resource: resObject},
-	OpDeleteObject:      {Name: "DeleteObject", Action: "s3:DeleteObject", Resource: resObject},
+	OpGetObject:         {Name: "GetObject", Action: "s3:GetObject", VersionAction: "s3:GetObjectVersion", Resource: resObject},
+	OpHeadObject:        {Name: "HeadObject", Action: "s3:GetObject", VersionAction: "s3:GetObjectVersion", Resource: resObject},
+	OpDeleteObject:      {Name: "DeleteObject", Action: "s3:DeleteObject", VersionAction: "s3:DeleteObjectVersion", Resource: resObject},
 	OpIAM:               {Name: "IAM", Resource: resQuery},
 	OpSTS:               {Name: "STS", Resource: resQuery},
+
+	OpGetBucketVersioning:        {Name: "GetBucketVersioning", Action: "s3:GetBucketVersioning", Resource: resBucket},
+	OpPutBucketVersioning:        {Name: "PutBucketVersioning", Action: "s3:PutBucketVersioning", Resource: resBucket, ReadsBody: true},
+	OpListObjectVersions:         {Name: "ListObjectVersions", Action: "s3:ListBucketVersions", Resource: resBucket},
+	OpGetBucketTagging:           {Name: "GetBucketTagging", Action: "s3:GetBucketTagging", Resource: resBucket},
+	OpPutBucketTagging:           {Name: "PutBucketTagging", Action: "s3:PutBucketTagging", Resource: resBucket, ReadsBody: true},
+	OpDeleteBucketTagging:        {Name: "DeleteBucketTagging", Action: "s3:PutBucketTagging", Resource: resBucket},
+	OpGetObjectLockConfiguration: {Name: "GetObjectLockConfiguration", Action: "s3:GetBucketObjectLockConfiguration", Resource: resBucket},
+	OpPutObjectLockConfiguration: {Name: "PutObjectLockConfiguration", Action: "s3:PutBucketObjectLockConfiguration", Resource: resBucket, ReadsBody: true},
+	OpGetBucketLifecycle:         {Name: "GetBucketLifecycleConfiguration", Action: "s3:GetLifecycleConfiguration", Resource: resBucket},
+	OpPutBucketLifecycle:         {Name: "PutBucketLifecycleConfiguration", Action: "s3:PutLifecycleConfiguration", Resource: resBucket, ReadsBody: true},
+	OpDeleteBucketLifecycle:      {Name: "DeleteBucketLifecycle", Action: "s3:PutLifecycleConfiguration", Resource: resBucket},
+	OpGetObjectTagging:           {Name: "GetObjectTagging", Action: "s3:GetObjectTagging", VersionAction: "s3:GetObjectVersionTagging", Resource: resObject},
+	OpPutObjectTagging:           {Name: "PutObjectTagging", Action: "s3:PutObjectTagging", VersionAction: "s3:PutObjectVersionTagging", Resource: resObject, ReadsBody: true},
+	OpDeleteObjectTagging:        {Name: "DeleteObjectTagging", Action: "s3:DeleteObjectTagging", VersionAction: "s3:DeleteObjectVersionTagging", Resource: resObject},
+	OpGetObjectRetention:         {Name: "GetObjectRetention", Action: "s3:GetObjectRetention", Resource: resObject},
+	OpPutObjectRetention:         {Name: "PutObjectRetention", Action: "s3:PutObjectRetention", Resource: resObject, ReadsBody: true},
+	OpGetObjectLegalHold:         {Name: "GetObjectLegalHold", Action: "s3:GetObjectLegalHold", Resource: resObject},
+	OpPutObjectLegalHold:         {Name: "PutObjectLegalHold", Action: "s3:PutObjectLegalHold", Resource: resObject, ReadsBody: true},
+
+	// Copies are authorized here on the destination; the handler also
+	// authorizes s3:GetObject (s3:GetObjectVersion) on the source.
+	OpCreateMultipartUpload:   {Name: "CreateMultipartUpload", Action: "s3:PutObject", Resource: resObject},
+	OpUploadPart:              {Name: "UploadPart", Action: "s3:PutObject", Resource: resObject, ReadsBody: true},
+	OpUploadPartCopy:          {Name: "UploadPartCopy", Action: "s3:PutObject", Resource: resObject},
+	OpCompleteMultipartUpload: {Name: "CompleteMultipartUpload", Action: "s3:PutObject", Resource: resObject, ReadsBody: true},
+	OpAbortMultipartUpload:    {Name: "AbortMultipartUpload", Action: "s3:AbortMultipartUpload", Resource: resObject},
+	OpListParts:               {Name: "ListParts", Action: "s3:ListMultipartUploadParts", Resource: resObject},
+	OpListMultipartUploads:    {Name: "ListMultipartUploads", Action: "s3:ListBucketMultipartUploads", Resource: resBucket},
+	OpCopyObject:              {Name: "CopyObject", Action: "s3:PutObject", Resource: resObject},
+	OpGetObjectAttributes:     {Name: "GetObjectAttributes", Action: "s3:GetObjectAttributes", VersionAction: "s3:GetObjectVersionAttributes", Resource: resObject},
+
+	OpGetBucketCors:    {Name: "GetBucketCors", Action: "s3:GetBucketCORS", Resource: resBucket},
+	OpPutBucketCors:    {Name: "PutBucketCors", Action: "s3:PutBucketCORS", Resource: resBucket, ReadsBody: true},
+	OpDeleteBucketCors: {Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", Resource: resBucket},
+	OpPreflight:        {Name: "PreflightRequest", Resource: resPreflight},
+	OpPostObject:       {Name: "PostObject", Action: "s3:PutObject", Resource: resPostForm, ReadsBody: true},
 }
 
 func (k OpKind) spec() opSpec {
@@ -108,6 +202,24 @@ type Operation struct {
 	Overrides [len(responseOverrides)]string
 	// HasOverrides is true when any response-* parameter was given.
 	HasOverrides bool
+	// UploadID is the uploadId of a multipart operation.
+	UploadID string
+	// PartNumber is partNumber: the part of UploadPart(Copy), or the part
+	// GetObject/HeadObject reads; 0 when not given.
+	PartNumber int
+	// UploadIDMarker is ListMultipartUploads' upload-id-marker; List holds
+	// its other parameters (key-marker as Marker, max-uploads as MaxKeys).
+	UploadIDMarker string
+	// Parts holds ListParts paging.
+	Parts PartsParams
+}
+
+// PartsParams page through the parts of an upload (ListParts).
+type PartsParams struct {
+	// Max is max-parts clamped to 1000; default 1000.
+	Max int
+	// Marker is part-number-marker: list parts after this number.
+	Marker int
 }
 
 // ListParams are the parsed parameters of a listing.
@@ -116,8 +228,11 @@ type ListParams struct {
 	Delimiter string
 	// MaxKeys is max-keys (or max-buckets) clamped to 1000; default 1000.
 	MaxKeys int
-	// Marker is the v1 marker or v2 start-after as given.
+	// Marker is the v1 marker or v2 start-after as given (ListObjectVersions:
+	// key-marker).
 	Marker string
+	// VersionIDMarker is ListObjectVersions' version-id-marker.
+	VersionIDMarker string
 	// StartAfter is the v2 start-after as given (echoed in the response).
 	StartAfter string
 	// Token is the v2 continuation-token as given (echoed); After is its

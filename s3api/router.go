@@ -28,13 +28,13 @@ type router struct {
 // any other parameter (x-id, ...) carries no meaning and is ignored.
 func unimplementedSubresource(name string) bool {
 	switch name {
-	case "accelerate", "acl", "analytics", "attributes", "cors", "encryption",
-		"intelligent-tiering", "inventory", "legal-hold", "lifecycle", "logging",
-		"metrics", "notification", "object-lock", "ownershipControls",
-		"partNumber", "policy", "policyStatus", "publicAccessBlock",
-		"replication", "requestPayment", "restore", "retention", "select",
-		"select-type", "session", "tagging", "torrent", "uploadId", "uploads",
-		"versioning", "versions", "website", "renameObject",
+	case "accelerate", "acl", "analytics", "encryption",
+		"intelligent-tiering", "inventory", "logging",
+		"metrics", "notification", "ownershipControls",
+		"policy", "policyStatus", "publicAccessBlock",
+		"replication", "requestPayment", "restore", "select",
+		"select-type", "session", "torrent",
+		"website", "renameObject",
 		"metadataConfiguration", "metadataTable", "Action":
 		return true
 	}
@@ -75,10 +75,13 @@ func (rt router) parseRequest(method, rawPath, rawQuery string, h headerFunc) (O
 	}
 
 	switch {
+	case method == "OPTIONS" && bucket != "":
+		// CORS preflight of the bucket or object (cors_match.go).
+		op.Kind = OpPreflight
 	case bucket == "":
 		err = rt.serviceOp(&op, method, q)
 	case key == "":
-		err = rt.bucketOp(&op, method, q)
+		err = rt.bucketOp(&op, method, q, h)
 	default:
 		err = rt.objectOp(&op, method, q, h)
 	}
@@ -189,12 +192,22 @@ func (rt router) serviceOp(op *Operation, method string, q query) error {
 	return nil
 }
 
-func (rt router) bucketOp(op *Operation, method string, q query) error {
+func (rt router) bucketOp(op *Operation, method string, q query, h headerFunc) error {
+	if handled, err := rt.bucketSubresourceOp(op, method, q); handled {
+		return err
+	}
+	if handled, err := corsBucketOp(op, method, q); handled {
+		return err
+	}
 	switch method {
 	case "GET":
 		if q.has("location") {
 			op.Kind = OpGetBucketLocation
 			return nil
+		}
+		if q.has("uploads") {
+			op.Kind = OpListMultipartUploads
+			return parseUploadsParams(op, q)
 		}
 		if v, ok := q.get("list-type"); ok {
 			if v != "2" {
@@ -216,7 +229,12 @@ func (rt router) bucketOp(op *Operation, method string, q query) error {
 			op.Kind = OpDeleteObjects
 			return nil
 		}
-		return s3errf(ErrNotImplemented, "POST uploads are not implemented.")
+		// A browser upload (POST Object, postobject.go).
+		if _, ok := formBoundary(h("content-type")); ok {
+			op.Kind = OpPostObject
+			return nil
+		}
+		return (&Error{Code: ErrPreconditionFailed}).with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data")
 	default:
 		return s3errf(ErrNotImplemented, "The %s method is not implemented.", method)
 	}
@@ -224,15 +242,28 @@ func (rt router) bucketOp(op *Operation, method string, q query) error {
 }
 
 func (rt router) objectOp(op *Operation, method string, q query, h headerFunc) error {
-	if q.has("location") || q.has("delete") {
+	if q.has("location") || q.has("delete") || q.has("cors") {
 		return s3err(ErrMethodNotAllowed)
 	}
 	op.VersionID, _ = q.get("versionId")
+	if handled, err := rt.objectSubresourceOp(op, method, q); handled {
+		return err
+	}
+	if handled, err := multipartObjectOp(op, method, q, h); handled || err != nil {
+		return err
+	}
 	switch method {
 	case "GET", "HEAD":
 		op.Kind = OpGetObject
 		if method == "HEAD" {
 			op.Kind = OpHeadObject
+		}
+		if v, ok := q.get("partNumber"); ok {
+			n, err := parsePartNumber(v)
+			if err != nil {
+				return err
+			}
+			op.PartNumber = n
 		}
 		for i, o := range responseOverrides {
 			if v, ok := q.get(o.Param); ok {
@@ -241,10 +272,10 @@ func (rt router) objectOp(op *Operation, method string, q query, h headerFunc) e
 			}
 		}
 	case "PUT":
-		if h("x-amz-copy-source") != "" {
-			return s3errf(ErrNotImplemented, "CopyObject is not implemented.")
-		}
 		op.Kind = OpPutObject
+		if h("x-amz-copy-source") != "" {
+			op.Kind = OpCopyObject
+		}
 	case "DELETE":
 		op.Kind = OpDeleteObject
 	case "POST":

@@ -96,7 +96,7 @@ func TestParseRequest(t *testing.T) {
 		{name: "list v2 empty token", method: "GET", path: "/bucket", query: "list-type=2&continuation-token=", h: signed, wantCode: ErrInvalidArgument},
 		{name: "list v2 token wrong version", method: "GET", path: "/bucket", query: "list-type=2&continuation-token=AmFiYw", h: signed, wantCode: ErrInvalidArgument},
 		{name: "delete objects", method: "POST", path: "/bucket", query: "delete", h: signed, want: OpDeleteObjects, bucket: "bucket"},
-		{name: "post upload", method: "POST", path: "/bucket", h: signed, wantCode: ErrNotImplemented},
+		{name: "post without form", method: "POST", path: "/bucket", h: signed, wantCode: ErrPreconditionFailed},
 
 		{name: "put object", method: "PUT", path: "/bucket/key", h: signed, want: OpPutObject, bucket: "bucket", key: "key"},
 		{name: "key with slashes dots and spaces", method: "PUT", path: "/bucket/a//b/../c%20d+e", h: signed, want: OpPutObject, bucket: "bucket", key: "a//b/../c d+e"},
@@ -125,25 +125,25 @@ func TestParseRequest(t *testing.T) {
 					t.Errorf("overrides %v %q", op.HasOverrides, op.Overrides)
 				}
 			}},
-		{name: "copy object", method: "PUT", path: "/bucket/key", h: hdrs("authorization", "x", "x-amz-copy-source", "/a/b"), wantCode: ErrNotImplemented},
+		{name: "copy object", method: "PUT", path: "/bucket/key", h: hdrs("authorization", "x", "x-amz-copy-source", "/a/b"), want: OpCopyObject, bucket: "bucket", key: "key"},
 		{name: "post object", method: "POST", path: "/bucket/key", h: signed, wantCode: ErrNotImplemented},
 		{name: "delete on object", method: "POST", path: "/bucket/key", query: "delete", h: signed, wantCode: ErrMethodNotAllowed},
 
 		// Sub-resources Cairn does not implement are never silently served.
 		{name: "acl", method: "GET", path: "/bucket/key", query: "acl", h: signed, wantCode: ErrNotImplemented},
 		{name: "bucket acl", method: "PUT", path: "/bucket", query: "acl", h: signed, wantCode: ErrNotImplemented},
-		{name: "versioning", method: "GET", path: "/bucket", query: "versioning", h: signed, wantCode: ErrNotImplemented},
-		{name: "uploads", method: "POST", path: "/bucket/key", query: "uploads", h: signed, wantCode: ErrNotImplemented},
-		{name: "upload part", method: "PUT", path: "/bucket/key", query: "partNumber=1&uploadId=x", h: signed, wantCode: ErrNotImplemented},
-		{name: "tagging", method: "PUT", path: "/bucket/key", query: "tagging", h: signed, wantCode: ErrNotImplemented},
-		{name: "cors", method: "GET", path: "/bucket", query: "cors", h: signed, wantCode: ErrNotImplemented},
+		{name: "versioning", method: "GET", path: "/bucket", query: "versioning", h: signed, want: OpGetBucketVersioning, bucket: "bucket"},
+		{name: "uploads", method: "POST", path: "/bucket/key", query: "uploads", h: signed, want: OpCreateMultipartUpload, bucket: "bucket", key: "key"},
+		{name: "upload part", method: "PUT", path: "/bucket/key", query: "partNumber=1&uploadId=x", h: signed, want: OpUploadPart, bucket: "bucket", key: "key"},
+		{name: "tagging", method: "PUT", path: "/bucket/key", query: "tagging", h: signed, want: OpPutObjectTagging, bucket: "bucket", key: "key"},
+		{name: "cors", method: "GET", path: "/bucket", query: "cors", h: signed, want: OpGetBucketCors, bucket: "bucket"},
 		{name: "policy", method: "PUT", path: "/bucket", query: "policy", h: signed, wantCode: ErrNotImplemented},
-		{name: "lifecycle", method: "GET", path: "/bucket", query: "lifecycle", h: signed, wantCode: ErrNotImplemented},
-		{name: "list versions", method: "GET", path: "/bucket", query: "versions", h: signed, wantCode: ErrNotImplemented},
-		{name: "list uploads", method: "GET", path: "/bucket", query: "uploads", h: signed, wantCode: ErrNotImplemented},
+		{name: "lifecycle", method: "GET", path: "/bucket", query: "lifecycle", h: signed, want: OpGetBucketLifecycle, bucket: "bucket"},
+		{name: "list versions", method: "GET", path: "/bucket", query: "versions", h: signed, want: OpListObjectVersions, bucket: "bucket"},
+		{name: "list uploads", method: "GET", path: "/bucket", query: "uploads", h: signed, want: OpListMultipartUploads, bucket: "bucket"},
 		{name: "iam action", method: "POST", path: "/", query: "Action=ListUsers", h: signed, wantCode: ErrNotImplemented},
 		{name: "unknown method", method: "PATCH", path: "/bucket/key", h: signed, wantCode: ErrNotImplemented},
-		{name: "options", method: "OPTIONS", path: "/bucket", h: signed, wantCode: ErrNotImplemented},
+		{name: "options", method: "OPTIONS", path: "/bucket", h: signed, want: OpPreflight, bucket: "bucket"},
 
 		// Health checks: exact paths, unsigned GET only.
 		{name: "health live", method: "GET", path: "/health/live", h: anon, want: OpHealthLive},
@@ -219,7 +219,7 @@ func TestOpTableComplete(t *testing.T) {
 		if sp.Name == "" || sp.Name == "Unknown" {
 			t.Errorf("op %d has no name", k)
 		}
-		if sp.Resource != resNone && sp.Resource != resQuery && !strings.HasPrefix(sp.Action, "s3:") {
+		if sp.Resource != resNone && sp.Resource != resQuery && sp.Resource != resPreflight && !strings.HasPrefix(sp.Action, "s3:") {
 			t.Errorf("%s: action %q", sp.Name, sp.Action)
 		}
 	}

@@ -35,6 +35,27 @@ s3 cp s3://smoke/dir/file.bin "$work/back.bin" >/dev/null
 cmp "$work/file.bin" "$work/back.bin" || fail "downloaded file differs"
 ok "s3 cp down"
 
+# Above 8 MiB the aws cli switches to multipart uploads (and ranged parallel
+# downloads).
+head -c $((50 * 1024 * 1024)) /dev/urandom >"$work/big.bin"
+s3 cp "$work/big.bin" s3://smoke/big.bin >/dev/null || fail "s3 cp of 50 MiB (multipart)"
+etag=$(s3api head-object --bucket smoke --key big.bin --query ETag --output text)
+[[ "$etag" == *-* ]] || fail "50 MiB upload was not multipart: ETag $etag"
+s3 cp s3://smoke/big.bin "$work/big.back" >/dev/null
+cmp "$work/big.bin" "$work/big.back" || fail "50 MiB download differs"
+ok "s3 cp 50 MiB multipart up and down"
+mkdir -p "$work/tree/sub"
+for i in 1 2 3; do echo "file $i" >"$work/tree/f$i.txt"; done
+echo nested >"$work/tree/sub/n.txt"
+s3 sync "$work/tree" s3://smoke/tree >/dev/null || fail "s3 sync up"
+echo changed >"$work/tree/f2.txt"
+rm "$work/tree/f3.txt"
+s3 sync --delete "$work/tree" s3://smoke/tree >/dev/null || fail "s3 sync --delete"
+[ "$(s3 ls --recursive s3://smoke/tree/ | wc -l)" = 3 ] || fail "sync left $(s3 ls --recursive s3://smoke/tree/ | wc -l) objects, want 3"
+mkdir -p "$work/down" && s3 sync s3://smoke/tree "$work/down" >/dev/null
+diff -r "$work/tree" "$work/down" >/dev/null || fail "s3 sync down differs"
+ok "s3 sync up, --delete and down"
+
 s3api put-object --bucket smoke --key api/obj --body "$work/small.txt" --content-type text/plain --metadata color=blue >/dev/null && ok "s3api put-object"
 s3api head-object --bucket smoke --key api/obj >"$work/head.json"
 grep -q '"ContentType": "text/plain"' "$work/head.json" || fail "head-object content type: $(cat "$work/head.json")"

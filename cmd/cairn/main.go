@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/cairn-s3/cairn/node"
 )
@@ -53,6 +54,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
+// envDuration reads a duration from the environment; an unparsable value
+// yields def and a warning, as flag defaults cannot carry errors.
+func envDuration(name string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "cairn: ignoring %s=%q: %v\n", name, v, err)
+		return def
+	}
+	return d
+}
+
 // serverCmd parses flags over CAIRN_* environment variables over defaults.
 func serverCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("cairn server", flag.ContinueOnError)
@@ -70,6 +86,9 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		parity    = fs.String("parity", env("CAIRN_PARITY", "0"), "parity shards per erasure set, 0 = default for the set size (CAIRN_PARITY)")
 		inline    = fs.String("inline-threshold", env("CAIRN_INLINE_THRESHOLD", "0"), "objects up to this many bytes live in the index record, 0 = default (CAIRN_INLINE_THRESHOLD)")
 		region    = fs.String("region", env("CAIRN_REGION", "us-east-1"), "region reported to clients (CAIRN_REGION)")
+		domain    = fs.String("domain", env("CAIRN_DOMAIN", ""), "serve virtual-host-style requests for BUCKET.DOMAIN (CAIRN_DOMAIN)")
+		lcDay     = fs.Duration("lifecycle-day-length", envDuration("CAIRN_LIFECYCLE_DAY", 24*time.Hour), "length of a lifecycle day; shorten only for tests (CAIRN_LIFECYCLE_DAY)")
+		lcEvery   = fs.Duration("lifecycle-interval", envDuration("CAIRN_LIFECYCLE_INTERVAL", time.Hour), "how often lifecycle rules are applied (CAIRN_LIFECYCLE_INTERVAL)")
 		accountID = fs.String("account-id", env("CAIRN_ACCOUNT_ID", node.DefaultAccountID), "12-digit account ID in IAM ARNs (CAIRN_ACCOUNT_ID)")
 		userPol   = fs.String("max-user-policy", env("CAIRN_MAX_USER_POLICY", "0"), "inline user policy size limit in characters, 0 = AWS default 2048 (CAIRN_MAX_USER_POLICY)")
 		groupPol  = fs.String("max-group-policy", env("CAIRN_MAX_GROUP_POLICY", "0"), "inline group policy size limit, 0 = 5120 (CAIRN_MAX_GROUP_POLICY)")
@@ -90,17 +109,20 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg := node.Config{
-		Address:      *address,
-		DataDir:      *dataDir,
-		Region:       *region,
-		AccountID:    *accountID,
-		MasterKey:    os.Getenv("CAIRN_MASTER_KEY"),
-		TLSCert:      *tlsCert,
-		TLSKey:       *tlsKey,
-		LogLevel:     *logLevel,
-		LogFormat:    *logFormat,
-		RootUser:     os.Getenv("CAIRN_ROOT_USER"),
-		RootPassword: os.Getenv("CAIRN_ROOT_PASSWORD"),
+		Address:           *address,
+		DataDir:           *dataDir,
+		Region:            *region,
+		AccountID:         *accountID,
+		Domain:            *domain,
+		LifecycleDay:      *lcDay,
+		LifecycleInterval: *lcEvery,
+		MasterKey:         os.Getenv("CAIRN_MASTER_KEY"),
+		TLSCert:           *tlsCert,
+		TLSKey:            *tlsKey,
+		LogLevel:          *logLevel,
+		LogFormat:         *logFormat,
+		RootUser:          os.Getenv("CAIRN_ROOT_USER"),
+		RootPassword:      os.Getenv("CAIRN_ROOT_PASSWORD"),
 	}
 	var err error
 	if cfg.Parity, err = strconv.Atoi(*parity); err != nil {
