@@ -1,5 +1,3 @@
-// Command cairn is Cairn's one binary: the server, and (in later releases)
-// administration and benchmarking.
 package main
 
 import (
