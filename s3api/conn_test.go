@@ -55,7 +55,8 @@ func TestHeaderTimeout(t *testing.T) {
 }
 
 func TestProgressTimeout(t *testing.T) {
-	ts := startServerCfg(t, Config{HeaderTimeout: 2 * time.Second, ProgressTimeout: 400 * time.Millisecond}, allowAll{})
+	// Margins are wide: CI runs this on 2 loaded cores under -race.
+	ts := startServerCfg(t, Config{HeaderTimeout: 2 * time.Second, ProgressTimeout: 1500 * time.Millisecond}, allowAll{})
 	seedBucket(ts, "raw")
 
 	// A slow body that keeps moving is accepted even though the whole
@@ -69,7 +70,7 @@ func TestProgressTimeout(t *testing.T) {
 		if _, err := rc.c.Write([]byte(strings.Repeat("x", 10000))); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(150 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond)
 	}
 	if r := rc.read(false); r.status != 200 {
 		t.Fatalf("slow upload: %d %s", r.status, r.body)
@@ -155,7 +156,7 @@ func TestTLSSlowBody(t *testing.T) {
 	objs := newMemObjects(time.Now)
 	bks := newMemBuckets()
 	bks.m["raw"] = meta.Bucket{Name: "raw"}
-	srv := New(Config{HeaderTimeout: 300 * time.Millisecond, ProgressTimeout: 2 * time.Second}, Deps{
+	srv := New(Config{HeaderTimeout: time.Second, ProgressTimeout: 3 * time.Second}, Deps{
 		Buckets: bks, Objects: objs, Verifier: sigv4.NewVerifier(iam.NewRootCredentials("a", "b")), Authorizer: allowAll{},
 	})
 	go srv.Serve(tls.NewListener(ln, selfSignedTLS(t)))
@@ -173,7 +174,7 @@ func TestTLSSlowBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 8; i++ {
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(300 * time.Millisecond) // 2.4 s in all: far past HeaderTimeout
 		if _, err := c.Write([]byte("x")); err != nil {
 			t.Fatal(err)
 		}
