@@ -57,9 +57,10 @@
 // are verified and missing or corrupt shards reconstructed from parity,
 // logged (slog Warn with bucket, key, drive) and the key queued for healing.
 // HealObject and HealAll verify every shard of every version and rewrite
-// what is missing or corrupt on online drives, purge versions that too few
-// drives hold to ever read (failed writes, once older than PurgeGrace, with
-// all drives online), and sweep unreferenced shard folders.
+// what is missing or corrupt on online drives, converge stale metadata
+// (below), purge versions that too few drives hold to ever read (failed
+// writes, once older than PurgeGrace, with all drives online), and sweep
+// unreferenced shard folders.
 //
 // # Versions, metadata, conditional writes
 //
@@ -71,7 +72,13 @@
 // version about to be removed and can refuse (object lock). Tags,
 // retention and legal hold live in the record (objindex v3) and change in
 // place through UpdateVersionMeta, atomically per drive, stamped with a
-// MetaTime so that readers of copies that differ take the newest.
+// MetaTime so that readers of copies that differ take the newest. A drive
+// that missed an update converges: HealObject/HealAll push the newest
+// metadata (highest MetaTime) to holders with an older one through
+// SetVersionMeta, and a read that sees copies differ queues the key for
+// healing. A drive ignores metadata older than its own, in SetMeta and
+// when a heal re-commits an existing version, so healing never rolls an
+// update back.
 // ListObjectVersions merges n − writeQuorum + 1 drives' version listings
 // like ListObjects, with S3's key/version-id markers (versions.go).
 //
@@ -109,7 +116,20 @@
 // records and the files of unlisted or replaced parts are removed. A
 // completion below quorum is reverted, handing the folder back to the
 // upload. Part commits, completion and abort of one upload are serialized
-// by a lock in the Store. Reads of multi-part versions, ranges across part
+// by a lock in the Store.
+//
+// Completion is idempotent, as S3's is for SDK retries: the version's
+// record names the upload it completed (objindex Record.UploadID, v4), and
+// a completion first looks among the key's versions for one completing its
+// upload ID (multipart_retry.go). If there is one (readable), the same
+// parts list gets that version's info again, without re-checking
+// preconditions, and if the upload's records are still readable (the
+// first completion fell short removing them) they are removed now, never
+// committed twice; another parts list is ErrInvalidPart. The memory lives
+// exactly as long as the version — it survives restarts, is healed with
+// the version, needs no expiry or purge — and once the version is replaced
+// or deleted the upload is gone for good (ErrNoSuchUpload). Abort, parts
+// and ListParts of a completed upload stay ErrNoSuchUpload. Reads of multi-part versions, ranges across part
 // boundaries, GetOptions.PartNumber and healing work part by part; HealAll
 // also purges the leftovers of removed uploads (on fewer than k drives).
 //

@@ -14,10 +14,13 @@ import (
 type HealReport struct {
 	Objects  int // keys examined
 	Versions int // versions examined
-	// Healed counts versions rewritten on at least one drive; Shards the
-	// (drive, version) copies written.
+	// Healed counts versions rewritten on at least one drive (shards or
+	// metadata); Shards the (drive, version) copies written; Meta the
+	// copies whose stale metadata (tags, retention, legal hold: an older
+	// MetaTime) was replaced by the newest.
 	Healed int
 	Shards int
+	Meta   int
 	// Purged counts versions removed because too few drives hold them to
 	// ever read them (failed writes), with every drive online.
 	Purged int
@@ -34,6 +37,7 @@ func (r *HealReport) add(o HealReport) {
 	r.Versions += o.Versions
 	r.Healed += o.Healed
 	r.Shards += o.Shards
+	r.Meta += o.Meta
 	r.Purged += o.Purged
 	r.Failed += o.Failed
 	r.Orphans += o.Orphans
@@ -166,17 +170,81 @@ func (s *Store) HealObject(ctx context.Context, bucket, key string) (HealReport,
 			}
 			nullDone = true
 		}
+		// Metadata first: copies the shard heal rewrites get the newest
+		// metadata from g.rec anyway, and a version whose shards cannot be
+		// healed now still gets its metadata converged.
+		nm, merr := s.healMeta(ctx, g)
 		n, err := s.healVersion(ctx, g, online)
-		if err != nil {
+		if err = errors.Join(merr, err); err != nil {
 			errs = append(errs, err)
 			rep.Failed++
 		}
-		if n > 0 {
+		if n > 0 || nm > 0 {
 			rep.Healed++
 			rep.Shards += n
+			rep.Meta += nm
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+// staleMeta reports whether a holder of g missed a metadata update: its
+// copy has an older MetaTime than the newest, which groupVersions put in
+// g.rec.
+func staleMeta(g versionGroup) bool {
+	for _, h := range g.holders {
+		if h.rec.MetaTime < g.rec.MetaTime {
+			return true
+		}
+	}
+	return false
+}
+
+// healMeta pushes a version's newest metadata to the holders whose copy is
+// older (a drive that missed UpdateVersionMeta) and returns how many it
+// updated. A drive ignores an update older than the one it holds, so a
+// heal racing a newer UpdateVersionMeta cannot roll it back; a version
+// removed meanwhile (ErrNotFound) needs nothing.
+func (s *Store) healMeta(ctx context.Context, g versionGroup) (int, error) {
+	if !staleMeta(g) {
+		return 0, nil
+	}
+	r := g.rec
+	u := objindex.MetaUpdate{
+		Tags: cloneStrMap(r.Tags), RetentionMode: r.RetentionMode, RetainUntil: r.RetainUntil,
+		LegalHold: r.LegalHold, MetaTime: r.MetaTime,
+	}
+	errs := make([]error, len(g.holders))
+	var wg sync.WaitGroup
+	for i, h := range g.holders {
+		if h.rec.MetaTime >= r.MetaTime {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := s.drives[h.slot]
+			if _, err := d.SetVersionMeta(ctx, r.Bucket, r.Key, r.VersionID, r.ModTime, u); err != nil {
+				errs[i] = fmt.Errorf("data: heal metadata of %s/%s version %s on %s: %w", r.Bucket, r.Key, r.VersionID, d.Info().Endpoint, err)
+			}
+		}()
+	}
+	wg.Wait()
+	n := 0
+	var failed []error
+	for i, h := range g.holders {
+		switch {
+		case h.rec.MetaTime >= r.MetaTime:
+		case errs[i] == nil:
+			n++
+		case !errors.Is(errs[i], objindex.ErrNotFound):
+			failed = append(failed, errs[i])
+		}
+	}
+	if n > 0 {
+		s.log.Info("healed stale metadata", "bucket", r.Bucket, "key", r.Key, "version", r.VersionID, "copies", n)
+	}
+	return n, errors.Join(failed...)
 }
 
 // purge removes a version that can never be read from the drives holding it.

@@ -54,8 +54,8 @@ func (h *healer) run(ctx context.Context) {
 			rep, err := h.s.HealObject(ctx, ref.Bucket, ref.Key)
 			if err != nil && ctx.Err() == nil {
 				h.s.log.Warn("heal failed", "bucket", ref.Bucket, "key", ref.Key, "err", err)
-			} else if rep.Shards > 0 || rep.Purged > 0 {
-				h.s.log.Info("healed", "bucket", ref.Bucket, "key", ref.Key, "shards", rep.Shards, "purged", rep.Purged)
+			} else if rep.Shards > 0 || rep.Purged > 0 || rep.Meta > 0 {
+				h.s.log.Info("healed", "bucket", ref.Bucket, "key", ref.Key, "shards", rep.Shards, "purged", rep.Purged, "meta", rep.Meta)
 			}
 			h.mu.Lock()
 			h.busy--

@@ -187,6 +187,8 @@ type faultyDrive struct {
 	down atomic.Bool
 	// failCommit makes only Commit fail.
 	failCommit atomic.Bool
+	// failRemoveUpload makes only RemoveUpload fail.
+	failRemoveUpload atomic.Bool
 	// failWriteAfter makes shard writers fail once this many bytes were
 	// written (0 = never).
 	failWriteAfter atomic.Int64

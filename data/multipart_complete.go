@@ -28,6 +28,11 @@ import (
 // checksum algorithm all listed parts carry, the version gets the
 // composite checksum "<base64 of the checksum of the parts' binary
 // checksums>-N".
+//
+// It is idempotent as in S3: once an upload is completed, completing it
+// again with the same parts returns the completed version's info (without
+// re-checking pre, which the first completion satisfied); other parts are
+// ErrInvalidPart. See completedUpload.
 func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, pre Preconditions) (ObjectInfo, error) {
 	if err := checkName(bucket, key); err != nil {
 		return ObjectInfo{}, err
@@ -43,12 +48,22 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 			return ObjectInfo{}, fmt.Errorf("%w: part %d after part %d", ErrInvalidPartOrder, p.Number, parts[i-1].Number)
 		}
 	}
-	if err := s.checkPreconditions(ctx, bucket, key, pre); err != nil {
-		return ObjectInfo{}, err
-	}
 	defer s.lockUpload(bucket, key, uploadID)()
 	st, err := s.readUpload(ctx, bucket, key, uploadID)
+	if err != nil && !errors.Is(err, ErrNoSuchUpload) {
+		return ObjectInfo{}, err
+	}
+	if validUploadID(uploadID) {
+		// Also when the upload is still there: a completion whose removal
+		// of the upload fell short must not be committed twice.
+		if info, done, cerr := s.completedUpload(ctx, bucket, key, uploadID, st, parts); done || cerr != nil {
+			return info, cerr
+		}
+	}
 	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := s.checkPreconditions(ctx, bucket, key, pre); err != nil {
 		return ObjectInfo{}, err
 	}
 	stored, _, err := s.readParts(ctx, st, 0, 0)
@@ -96,6 +111,7 @@ func completedRecord(st *uploadState, stored []partChoice, listed []CompletePart
 	if u.Versioned {
 		rec.VersionID = newUUID()
 	}
+	rec.UploadID = u.UploadID // a repeated completion finds the version by it
 	setRecordMeta(rec, VersionMeta{Tags: u.Tags, Retention: Retention{Mode: u.RetentionMode, Until: u.RetainUntil}, LegalHold: u.LegalHold})
 	etags := md5.New()
 	var tooSmall error

@@ -54,7 +54,7 @@ func (f *faultyDrive) UploadParts(ctx context.Context, bucket, key, uploadID str
 }
 
 func (f *faultyDrive) RemoveUpload(ctx context.Context, bucket, key, uploadID string) error {
-	if f.down.Load() {
+	if f.down.Load() || f.failRemoveUpload.Load() {
 		return f.err()
 	}
 	return f.Drive.RemoveUpload(ctx, bucket, key, uploadID)

@@ -91,8 +91,9 @@ func (s *Store) pickVersion(bucket, key, versionID string, recs []driveRecord) (
 			for _, o := range groups {
 				s.clock.Observe(o.rec.ModTime)
 			}
-			// Drives that answered without this version need healing.
-			if len(g.holders) < answered {
+			// Drives that answered without this version, or with metadata
+			// older than another's (a missed UpdateVersionMeta), need healing.
+			if len(g.holders) < answered || staleMeta(g) {
 				s.healer.enqueue(bucket, key)
 			}
 			return g, skipped, nil

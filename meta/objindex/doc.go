@@ -25,8 +25,9 @@
 // # Record encoding
 //
 // A value starts with an encoding version byte (see record.go): v1; v2 adds
-// the writer's POSIX uid/gid; v3 (written now) adds object-lock retention
-// and legal hold, MetaTime and per-part checksums and times. Decoders keep
+// the writer's POSIX uid/gid; v3 adds object-lock retention and legal
+// hold, MetaTime and per-part checksums and times; v4 (written now) adds
+// the ID of the multipart upload a version completed. Decoders keep
 // every version they ever wrote, so a new field means a new version byte
 // and no migration pass. Maps are encoded with sorted keys so equal records
 // encode to equal bytes. Newer orders versions exactly as the keys do

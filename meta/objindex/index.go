@@ -124,7 +124,10 @@ type PutResult struct {
 // INVARIANT: a key has at most one NullVersion record, the newest one ever
 // put: a null put removes older null records and is dropped if a newer one
 // exists. Putting a version that already exists (same VersionID and
-// ModTime) overwrites it; healing relies on that.
+// ModTime) overwrites it; healing relies on that. Such an overwrite keeps
+// the stored mutable metadata (tags, retention, legal hold) when its
+// MetaTime is newer than rec's, copying it into rec, so a heal that read
+// the version before a SetMeta cannot roll the update back.
 func (ix *Index) Put(rec *Record) (PutResult, error) {
 	if err := checkNames(rec.Bucket, rec.Key); err != nil {
 		return PutResult{}, err
@@ -153,6 +156,14 @@ func (ix *Index) Put(rec *Record) (PutResult, error) {
 			}
 			if pk.modTime == rec.ModTime {
 				overwrite = true // same version: overwritten below
+				cur := &Record{Bucket: rec.Bucket, Key: rec.Key}
+				if err = item.Value(func(v []byte) error { return decodeRecord(v, cur) }); err != nil {
+					break
+				}
+				if cur.MetaTime > rec.MetaTime {
+					rec.Tags, rec.RetentionMode, rec.RetainUntil = cloneMap(cur.Tags), cur.RetentionMode, cur.RetainUntil
+					rec.LegalHold, rec.MetaTime = cur.LegalHold, cur.MetaTime
+				}
 				continue
 			}
 			if rec.VersionID == NullVersion && pk.modTime > rec.ModTime {

@@ -94,6 +94,10 @@ type Record struct {
 	DataID  string
 	Erasure Erasure
 	Parts   []Part
+	// UploadID names the multipart upload this version completed (empty
+	// for any other write), so a repeated CompleteMultipartUpload of that
+	// upload finds its result for as long as the version exists. v4.
+	UploadID string
 
 	// Inline holds this drive's shard bytes for a small object (DataID is
 	// empty). It is stored apart from the record and only filled by reads
@@ -172,6 +176,9 @@ const (
 	// recordV3 is v2 plus object-lock metadata, MetaTime and per-part
 	// checksums and times.
 	recordV3 byte = 3
+	// recordV4 is v3 plus the ID of the multipart upload the version
+	// completed.
+	recordV4 byte = 4
 )
 
 const (
@@ -184,9 +191,9 @@ const (
 
 var errCorrupt = errors.New("objindex: corrupt record")
 
-// encodeRecord appends the value encoding of r (v3):
+// encodeRecord appends the value encoding of r (v4):
 //
-//	version byte (3)
+//	version byte (4)
 //	flags uvarint (bit 0 delete marker, bit 1 POSIX uid, bit 2 POSIX gid,
 //	               bit 3 legal hold, bit 4 retain-until)
 //	versionID str | modTime varint | size varint | etag str | owner str
@@ -199,11 +206,12 @@ var errCorrupt = errors.New("objindex: corrupt record")
 //	untilSeconds varint | untilNanos uvarint (if bit 4)
 //	metaTime varint
 //	per part (nparts as above): checksums map | modTime varint | file uvarint
+//	uploadID str                                       — absent in v1–v3
 //
 // str and bytes are uvarint length + bytes; map is uvarint count + sorted
 // (key str, value str) pairs so equal records encode equally.
 func encodeRecord(dst []byte, r *Record) []byte {
-	dst = append(dst, recordV3)
+	dst = append(dst, recordV4)
 	var flags uint64
 	if r.DeleteMarker {
 		flags |= flagDeleteMarker
@@ -261,7 +269,7 @@ func encodeRecord(dst []byte, r *Record) []byte {
 		dst = binary.AppendVarint(dst, p.ModTime)
 		dst = binary.AppendUvarint(dst, uint64(p.File))
 	}
-	return dst
+	return appendStr(dst, r.UploadID)
 }
 
 func appendStr(dst []byte, s string) []byte {
@@ -292,7 +300,7 @@ func decodeRecord(b []byte, r *Record) error {
 		return errCorrupt
 	}
 	switch b[0] {
-	case recordV1, recordV2, recordV3:
+	case recordV1, recordV2, recordV3, recordV4:
 		d := decoder{b: b[1:]}
 		flags := d.v1(r)
 		if b[0] >= recordV2 {
@@ -300,6 +308,9 @@ func decodeRecord(b []byte, r *Record) error {
 		}
 		if b[0] >= recordV3 {
 			d.v3(flags, r)
+		}
+		if b[0] >= recordV4 {
+			r.UploadID = d.str()
 		}
 		if d.err != nil {
 			return d.err

@@ -28,13 +28,14 @@ func TestRecordRoundTrip(t *testing.T) {
 			InlineSize: 7,
 			PosixUID:   u32(1001),
 			PosixGID:   u32(0),
+			UploadID:   "0000018f2a3b4c5d0123456789abcdef0123456789abcdef",
 		}},
 		{"uid only", Record{VersionID: "v2", PosixUID: u32(4294967295)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			enc := encodeRecord(nil, &tc.rec)
-			if enc[0] != recordV3 {
+			if enc[0] != recordV4 {
 				t.Fatalf("version byte %d", enc[0])
 			}
 			var got Record

@@ -98,7 +98,7 @@ func TestRecordV3Fields(t *testing.T) {
 	}
 	for _, want := range cases {
 		enc := encodeRecord(nil, &want)
-		if enc[0] != recordV3 {
+		if enc[0] != recordV4 {
 			t.Fatalf("version byte %d", enc[0])
 		}
 		var got Record
@@ -118,12 +118,12 @@ func TestRecordV3Fields(t *testing.T) {
 	// Nanoseconds out of range are corrupt, not silently normalized.
 	r := Record{VersionID: "e", RetainUntil: time.Unix(1, 0).UTC()}
 	enc := encodeRecord(nil, &r)
-	// tail: mode "" (0x00) | seconds varint(1)=0x02 | nanos uvarint(0)=0x00 | metaTime 0x00
+	// tail: mode "" (0x00) | seconds varint(1)=0x02 | nanos uvarint(0)=0x00 | metaTime 0x00 | uploadID "" (0x00)
 	n := len(enc)
-	if enc[n-4] != 0 || enc[n-3] != 2 || enc[n-2] != 0 {
+	if enc[n-5] != 0 || enc[n-4] != 2 || enc[n-3] != 0 || enc[n-2] != 0 || enc[n-1] != 0 {
 		t.Fatalf("unexpected tail % x", enc[n-6:])
 	}
-	bad := append(append([]byte(nil), enc[:n-2]...), 0x80, 0x94, 0xeb, 0xdc, 0x03, 0) // nanos 1e9
+	bad := append(append([]byte(nil), enc[:n-3]...), 0x80, 0x94, 0xeb, 0xdc, 0x03, 0, 0) // nanos 1e9
 	if err := decodeRecord(bad, &Record{}); err == nil {
 		t.Fatal("nanos ≥ 1e9 decoded")
 	}
@@ -135,5 +135,38 @@ func TestRecordCloneDeepCopiesPartChecksums(t *testing.T) {
 	c.Parts[0].Checksums["CRC32"] = "b"
 	if r.Parts[0].Checksums["CRC32"] != "a" {
 		t.Fatal("Clone shares part checksums")
+	}
+}
+
+// TestRecordV4UploadID: the completing upload's ID round-trips; a v3
+// record (the v4 bytes without the last field, version byte 3) decodes
+// with no upload ID, and v3 bytes followed by an upload ID are corrupt.
+func TestRecordV4UploadID(t *testing.T) {
+	want := Record{VersionID: "v", ETag: "x-1", DataID: "0123456789abcdef", UploadID: "upload-id",
+		Parts: []Part{{Number: 1, Size: 3, ETag: "p", File: 12345}}, MetaTime: 7}
+	enc := encodeRecord(nil, &want)
+	var got Record
+	if err := decodeRecord(enc, &got); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	tail := 1 + len(want.UploadID)
+	if string(enc[len(enc)-len(want.UploadID):]) != want.UploadID {
+		t.Fatalf("upload ID is not the last field: % x", enc)
+	}
+	v3 := append([]byte{recordV3}, enc[1:len(enc)-tail]...)
+	got = Record{}
+	if err := decodeRecord(v3, &got); err != nil {
+		t.Fatal(err)
+	}
+	want.UploadID = ""
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("v3 decode:\n got %+v\nwant %+v", got, want)
+	}
+	withID := append([]byte{recordV3}, enc[1:]...)
+	if err := decodeRecord(withID, &Record{}); err == nil {
+		t.Fatal("v3 with a trailing upload ID decoded")
+	}
+	if c := (&Record{UploadID: "u"}).Clone(); c.UploadID != "u" {
+		t.Fatal("Clone drops the upload ID")
 	}
 }

@@ -54,6 +54,33 @@ func TestSetMeta(t *testing.T) {
 	}
 }
 
+// TestOverwriteKeepsNewerMeta: re-putting an existing version (a heal)
+// with metadata older than the stored keeps the stored metadata; with
+// newer metadata it replaces it.
+func TestOverwriteKeepsNewerMeta(t *testing.T) {
+	ix := openTest(t)
+	base := Record{Bucket: "b", Key: "k", VersionID: "v", ModTime: 10, Size: 1, Tags: map[string]string{"t": "put"}}
+	put(t, ix, base)
+	until := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
+	if _, err := ix.SetMeta("b", "k", "v", 10, MetaUpdate{Tags: map[string]string{"t": "set"}, RetentionMode: "GOVERNANCE",
+		RetainUntil: until, LegalHold: true, MetaTime: 50}); err != nil {
+		t.Fatal(err)
+	}
+	stale := base
+	stale.Tags = map[string]string{"t": "put"}
+	put(t, ix, stale) // MetaTime 0 < 50
+	got, err := ix.Get("b", "k", "v", false)
+	if err != nil || got.Tags["t"] != "set" || !got.LegalHold || got.RetentionMode != "GOVERNANCE" || !got.RetainUntil.Equal(until) || got.MetaTime != 50 {
+		t.Fatalf("stale overwrite rolled metadata back: %+v %v", got, err)
+	}
+	fresh := base
+	fresh.Tags, fresh.MetaTime = map[string]string{"t": "newer"}, 60
+	put(t, ix, fresh)
+	if got, err := ix.Get("b", "k", "v", false); err != nil || got.Tags["t"] != "newer" || got.LegalHold || got.MetaTime != 60 {
+		t.Fatalf("newer overwrite: %+v %v", got, err)
+	}
+}
+
 type verRef struct {
 	name   string
 	prefix bool
