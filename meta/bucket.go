@@ -31,6 +31,13 @@ const (
 	ConfigCORS       = "cors"
 	ConfigLifecycle  = "lifecycle"
 	ConfigObjectLock = "object-lock"
+	// ConfigPolicy is the bucket policy document as the client sent it.
+	ConfigPolicy = "policy"
+	// ConfigACL is the bucket ACL; ConfigOwnership the object ownership
+	// setting; ConfigPublicAccessBlock the public access block flags.
+	ConfigACL               = "acl"
+	ConfigOwnership         = "ownership"
+	ConfigPublicAccessBlock = "public-access-block"
 )
 
 // MaxBucketConfigSize bounds one stored configuration.

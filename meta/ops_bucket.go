@@ -29,7 +29,10 @@ func checkCreateBucket(b *Bucket) error {
 	return nil
 }
 
-var bucketConfigKinds = map[string]bool{ConfigTagging: true, ConfigCORS: true, ConfigLifecycle: true, ConfigObjectLock: true}
+var bucketConfigKinds = map[string]bool{
+	ConfigTagging: true, ConfigCORS: true, ConfigLifecycle: true, ConfigObjectLock: true,
+	ConfigPolicy: true, ConfigACL: true, ConfigOwnership: true, ConfigPublicAccessBlock: true,
+}
 
 func checkSetBucketConfig(a *SetBucketConfigArgs) error {
 	if err := ValidateBucketName(a.Bucket); err != nil {
