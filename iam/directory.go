@@ -38,6 +38,9 @@ type Directory struct {
 	roles     map[string]*cRole
 	roleList  []Role
 	stsKeys   []STSKey // newest first
+	// condKeys are the condition keys any stored identity or
+	// service-account policy refers to, sorted, each once (keyusage.go).
+	condKeys []string
 
 	sessions *sessionCache
 }
@@ -164,6 +167,8 @@ func NewDirectoryWithClock(s Snapshot, now func() time.Time) (*Directory, error)
 	}
 	d.stsKeys = append([]STSKey(nil), s.STSKeys...)
 	sort.SliceStable(d.stsKeys, func(i, j int) bool { return d.stsKeys[i].Created.After(d.stsKeys[j].Created) })
+	slices.Sort(d.condKeys)
+	d.condKeys = slices.Compact(d.condKeys)
 	return d, nil
 }
 
@@ -215,6 +220,7 @@ func (d *Directory) compilePolicies(list []ManagedPolicy) error {
 			return fmt.Errorf("iam: snapshot: managed policy %q: %w", mp.Name, err)
 		}
 		d.policies[mp.Name] = &cPolicy{rec: mp, p: p}
+		d.condKeys = append(d.condKeys, p.keys...)
 		d.polList = append(d.polList, mp)
 	}
 	sort.Slice(d.polList, func(i, j int) bool { return d.polList[i].Name < d.polList[j].Name })
@@ -241,6 +247,7 @@ func (d *Directory) bind(kind, name string, attached []string, inline map[string
 			return nil, fmt.Errorf("iam: snapshot: %s %q inline policy %q: %w", kind, name, n, err)
 		}
 		out = append(out, boundPolicy{label: kind + ":" + name + "/inline:" + n, p: p})
+		d.condKeys = append(d.condKeys, p.keys...)
 	}
 	return out, nil
 }
@@ -339,6 +346,7 @@ func (d *Directory) compileServiceAccount(sa ServiceAccount) error {
 			return fmt.Errorf("iam: snapshot: service account %q: %w", sa.AccessKey, err)
 		}
 		p.own, p.ownLabel = pol, "service-account"
+		d.condKeys = append(d.condKeys, pol.keys...)
 	}
 	c.p = &p
 	id := parent.id

@@ -80,6 +80,14 @@
 // everything in shared; writes only shared/<username>/; and cannot touch
 // another user's bucket. testdata/eval_relayer.json holds those cases.
 //
+// Condition keys a caller must work to supply — s3:ExistingObjectTag/<k>
+// needs the object version's tags read before authorization — are asked
+// about first (keyusage.go): IdentityUsesConditionKeyPrefix says whether
+// a policy applying to an identity (its identity policies, or its session
+// or service-account policy) refers to a key family, in a condition or as
+// a policy variable. Each Policy lists its keys when compiled, so the
+// question costs a few comparisons and no allocation.
+//
 // # Principals and credentials
 //
 // Directory.LookupCredential resolves an access key: root; a user's key

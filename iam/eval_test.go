@@ -75,6 +75,10 @@ type evalCase struct {
 	Expect    string `json:"expect"`
 	Statement string `json:"statement"`
 	Policy    string `json:"policy"`
+	// UsesExistingObjectTag, when set, is what
+	// IdentityUsesConditionKeyPrefix(principal, "s3:ExistingObjectTag/")
+	// must answer.
+	UsesExistingObjectTag *bool `json:"usesExistingObjectTag"`
 }
 
 func doc(raw json.RawMessage) string {
@@ -259,5 +263,10 @@ func runEvalCase(t *testing.T, d *Directory, c *evalCase) {
 	}
 	if dec.Reason == "" {
 		t.Errorf("decision has no reason: %+v", dec)
+	}
+	if want := c.UsesExistingObjectTag; want != nil {
+		if got := d.IdentityUsesConditionKeyPrefix(id, ExistingObjectTagPrefix); got != *want {
+			t.Errorf("IdentityUsesConditionKeyPrefix(%s) = %v, want %v", ExistingObjectTagPrefix, got, *want)
+		}
 	}
 }

@@ -20,6 +20,9 @@ type Policy struct {
 	version string
 	stmts   []statement
 	hasDeny bool
+	// keys are the condition keys the policy refers to, in conditions and
+	// as policy variables, each once, canonically spelled (keyusage.go).
+	keys []string
 }
 
 // Document returns the JSON the policy was compiled from.
@@ -335,6 +338,7 @@ func parsePolicy(kind PolicyKind, doc string, strict bool) (*Policy, error) {
 		p.hasDeny = p.hasDeny || st.deny
 		p.stmts = append(p.stmts, st)
 	}
+	p.keys = policyKeys(p.stmts)
 	return p, nil
 }
 

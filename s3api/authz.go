@@ -35,10 +35,15 @@ import (
 //	s3:object-lock-mode, s3:object-lock-retain-until-date,
 //	s3:object-lock-remaining-retention-days, s3:object-lock-legal-hold
 //	                      from the x-amz-object-lock-* headers of a write
+//	s3:ExistingObjectTag/<k>   the tags of the addressed version, for
+//	                      operations on an existing version (GET/HEAD,
+//	                      tagging, retention, legal hold, attributes,
+//	                      deletes, a copy's source), read before
+//	                      authorizing and only when a policy of the caller
+//	                      uses the key (authz_tags.go)
 //
-// s3:ExistingObjectTag/<k> would need the version read before it is
-// authorized, which Cairn does not do yet; aws:username, aws:userid and
-// aws:PrincipalType are derived from the identity by package iam.
+// aws:username, aws:userid and aws:PrincipalType are derived from the
+// identity by package iam.
 //
 // The map is built once per request, lazily, from values the request
 // already holds: one map, one backing array for the single values, and a
@@ -55,6 +60,11 @@ type LiveDirectory func() *iam.Directory
 
 // Authorize implements iam.Authorizer.
 func (l LiveDirectory) Authorize(r iam.Request) iam.Decision { return l().Authorize(r) }
+
+// IdentityUsesConditionKeyPrefix implements iam.ConditionKeyUsage.
+func (l LiveDirectory) IdentityUsesConditionKeyPrefix(id iam.Identity, prefix string) bool {
+	return l().IdentityUsesConditionKeyPrefix(id, prefix)
+}
 
 // LookupCredential implements iam.CredentialLookup.
 func (l LiveDirectory) LookupCredential(accessKey, sessionToken string) (iam.Credential, error) {

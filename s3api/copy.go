@@ -128,7 +128,9 @@ func checkCopySourceConditions(h *headers, etag string, modTime time.Time) error
 }
 
 // authorizeCopySource asks for s3:GetObject (s3:GetObjectVersion when a
-// version is named) on the source object, in the source bucket.
+// version is named) on the source object, in the source bucket, with the
+// source version's tags as s3:ExistingObjectTag/<k> when the caller's
+// policies use them.
 func (s *Server) authorizeCopySource(rq *request, src copySource, srcBucket meta.Bucket) error {
 	action := "s3:GetObject"
 	if src.VersionID != "" {
@@ -138,11 +140,20 @@ func (s *Server) authorizeCopySource(rq *request, src copySource, srcBucket meta
 	req.Bucket = src.Bucket
 	req.BucketOwner = srcBucket.Owner
 	if req.Conditions != nil {
-		// The request's context, but s3:VersionId is the source's.
+		// The request's context, but s3:VersionId is the source's, and
+		// s3:ExistingObjectTag/<k> are the source version's tags
+		// (authz_tags.go).
 		c := maps.Clone(req.Conditions)
 		delete(c, "s3:VersionId")
 		if src.VersionID != "" {
 			c["s3:VersionId"] = []string{src.VersionID}
+		}
+		if srcBucket.Name != "" && s.needsExistingTags(rq) {
+			tags, err := s.existingTags(rq.ctx, src.Bucket, src.Key, src.VersionID)
+			if err != nil {
+				return err
+			}
+			addExistingTags(c, tags)
 		}
 		req.Conditions = c
 	}

@@ -72,6 +72,9 @@
 // Authorization context (authz.go): every S3 request is asked about as
 // iam.Request{Identity, Action, Bucket, Key, BucketOwner, Conditions},
 // Conditions holding the request's context keys, built once per request.
+// s3:ExistingObjectTag/<k> alone needs I/O: the addressed version's tags
+// are read before authorizing, and only when a policy of the caller uses
+// the key (authz_tags.go).
 //
 // Versioning, tagging, object lock and lifecycle (versioning*.go,
 // tagging.go, objectlock.go, lifecycle.go): a bucket's versioning status

@@ -115,6 +115,9 @@ func (s *Server) serve(rq *request) (resp *response, err error) {
 	// goroutine: handlers that authorize objects concurrently
 	// (DeleteObjects) then only read it.
 	s.conditions(rq)
+	if err := s.addExistingObjectTags(rq); err != nil {
+		return nil, err
+	}
 	if spec.Resource != resEachObject {
 		if err := s.authorize(rq, spec.action(&op), op.Key); err != nil {
 			return nil, err

@@ -64,6 +64,9 @@ func (s *Server) deleteObjects(rq *request) (*response, error) {
 		return nil, err
 	}
 
+	// Whether each key's tags are read for s3:ExistingObjectTag/<k> is
+	// decided once, for the caller (authz_tags.go).
+	tags := s.needsExistingTags(rq)
 	out := make([]deleteOutcome, len(targets))
 	sem := make(chan struct{}, deleteParallelism)
 	var wg sync.WaitGroup
@@ -81,7 +84,7 @@ func (s *Server) deleteObjects(rq *request) (*response, error) {
 				<-sem
 				wg.Done()
 			}()
-			out[i] = s.deleteOne(rq, b, t)
+			out[i] = s.deleteOne(rq, b, t, tags)
 		}()
 	}
 	wg.Wait()
@@ -122,10 +125,16 @@ func (s *Server) deleteObjects(rq *request) (*response, error) {
 
 // deleteOne deletes one key of a DeleteObjects call, authorizing
 // s3:DeleteObject (s3:DeleteObjectVersion for a version) on that key as
-// AWS does.
-func (s *Server) deleteOne(rq *request, b meta.Bucket, t deleteTarget) deleteOutcome {
+// AWS does, with that key's s3:VersionId and, when tags is set, its
+// version's tags as s3:ExistingObjectTag/<k>.
+func (s *Server) deleteOne(rq *request, b meta.Bucket, t deleteTarget, tags bool) deleteOutcome {
 	o := deleteOutcome{target: t}
 	if err := checkKey(t.Key); err != nil {
+		o.err = toS3Error(err)
+		return o
+	}
+	rq, err := s.keyRequest(rq, t.Key, t.VersionID, tags)
+	if err != nil {
 		o.err = toS3Error(err)
 		return o
 	}

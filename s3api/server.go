@@ -99,7 +99,10 @@ type Deps struct {
 	Buckets  Buckets
 	Objects  Objects
 	Verifier *sigv4.Verifier
-	// Authorizer decides every request; nil means iam.RootOnly.
+	// Authorizer decides every request; nil means iam.RootOnly. When it
+	// also implements iam.ConditionKeyUsage, object versions are read
+	// before authorization (for s3:ExistingObjectTag/<k>) only for callers
+	// whose policies use those keys; otherwise for every non-root caller.
 	Authorizer iam.Authorizer
 	// IAM serves the IAM and STS query APIs (POST / routed by the
 	// credential scope's service); nil answers them NotImplemented.
@@ -123,6 +126,9 @@ type Server struct {
 	stats  *metrics
 	// clock shares aws:CurrentTime strings among requests (authz.go).
 	clock clockCache
+	// keyUsage is deps.Authorizer's answer to which condition keys its
+	// policies use (authz_tags.go); nil when it cannot say.
+	keyUsage iam.ConditionKeyUsage
 
 	// idBase and idSeq generate request IDs unique to this process.
 	idBase uint64
@@ -166,6 +172,7 @@ func New(cfg Config, deps Deps) *Server {
 		idBase: binary.BigEndian.Uint64(seed[:]),
 		hostID: hid[:12],
 	}
+	s.keyUsage, _ = deps.Authorizer.(iam.ConditionKeyUsage)
 	s.base, s.cancelBase = context.WithCancel(context.Background())
 	s.hs = &fasthttp.Server{
 		Handler:                       s.handle,
