@@ -70,7 +70,8 @@
 // (Versioned: new ID; Suspended: a "null" marker replacing the null
 // version), or removes one version or the null version; a Guard sees the
 // version about to be removed and can refuse (object lock). Tags,
-// retention and legal hold live in the record (objindex v3) and change in
+// retention, legal hold (objindex v3) and the ACL (VersionMeta.ACL, an iam
+// encoding stored opaquely in Record.ACL) live in the record and change in
 // place through UpdateVersionMeta, atomically per drive, stamped with a
 // MetaTime so that readers of copies that differ take the newest. A drive
 // that missed an update converges: HealObject/HealAll push the newest
@@ -95,7 +96,9 @@
 // An upload (multipart*.go) is a record on each drive's index (objindex
 // upload.go, its own key space), created, and removed at abort or
 // completion, on a write quorum; it exists for a read when k drives hold
-// it. It fixes the erasure layout of every part and names the upload's data
+// it. It carries the creation's options, the ACL included (upload encoding
+// v2), which completion puts on the version. It fixes the erasure layout of
+// every part and names the upload's data
 // folder objects/<dataID>/, which the index marks as the upload's so the
 // orphan sweep leaves it alone. Upload IDs are the initiation time in hex
 // then 128 random bits: unique, unguessable, sorted by initiation.

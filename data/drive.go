@@ -69,7 +69,7 @@ type IndexStore interface {
 	// bucket (delete markers included), by key then newest first.
 	ListVersions(ctx context.Context, bucket string, q objindex.VersionQuery) (objindex.ListPage, error)
 	// SetVersionMeta replaces the mutable metadata (tags, retention, legal
-	// hold) of the version (versionID, modTime) atomically and returns the
+	// hold, ACL) of the version (versionID, modTime) atomically and returns the
 	// stored record.
 	SetVersionMeta(ctx context.Context, bucket, key, versionID string, modTime int64, u objindex.MetaUpdate) (*objindex.Record, error)
 }

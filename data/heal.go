@@ -212,7 +212,7 @@ func (s *Store) healMeta(ctx context.Context, g versionGroup) (int, error) {
 	r := g.rec
 	u := objindex.MetaUpdate{
 		Tags: cloneStrMap(r.Tags), RetentionMode: r.RetentionMode, RetainUntil: r.RetainUntil,
-		LegalHold: r.LegalHold, MetaTime: r.MetaTime,
+		LegalHold: r.LegalHold, ACL: cloneACL(r.ACL), MetaTime: r.MetaTime,
 	}
 	errs := make([]error, len(g.holders))
 	var wg sync.WaitGroup

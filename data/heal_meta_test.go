@@ -20,17 +20,20 @@ func (e *env) indexRecord(slot int, bucket, key, versionID string) *objindex.Rec
 	return r
 }
 
-// metaUpdate is the update of the tests below: new tags, retention, hold.
+// metaUpdate is the update of the tests below: new tags, retention, hold
+// and ACL.
 func metaUpdate(_ ObjectInfo, m *VersionMeta) error {
 	m.Tags = map[string]string{"state": "updated"}
 	m.Retention = Retention{Mode: "GOVERNANCE", Until: time.Date(2033, 3, 3, 0, 0, 0, 0, time.UTC)}
 	m.LegalHold = true
+	m.ACL = []byte("acl-updated")
 	return nil
 }
 
 func hasUpdate(r *objindex.Record) bool {
 	return reflect.DeepEqual(r.Tags, map[string]string{"state": "updated"}) && r.RetentionMode == "GOVERNANCE" &&
-		r.RetainUntil.Equal(time.Date(2033, 3, 3, 0, 0, 0, 0, time.UTC)) && r.LegalHold && r.MetaTime != 0
+		r.RetainUntil.Equal(time.Date(2033, 3, 3, 0, 0, 0, 0, time.UTC)) && r.LegalHold && string(r.ACL) == "acl-updated" &&
+		r.MetaTime != 0
 }
 
 // TestHealAllConvergesMetadata: metadata updates that missed a drive
@@ -40,7 +43,7 @@ func hasUpdate(r *objindex.Record) bool {
 func TestHealAllConvergesMetadata(t *testing.T) {
 	e := newEnv(t, 4, Options{})
 	ctx := context.Background()
-	orig := VersionMeta{Tags: map[string]string{"state": "original"}}
+	orig := VersionMeta{Tags: map[string]string{"state": "original"}, ACL: []byte("acl-original")}
 	large := randBytes(5, 300<<10)
 	old, err := e.putOpts("b", "versioned", []byte("old"), PutOptions{Versioned: true, Meta: orig})
 	if err != nil {
@@ -74,7 +77,7 @@ func TestHealAllConvergesMetadata(t *testing.T) {
 	e.s.healer.wait() // the heals the updates queued ran with the drive down
 	e.faults[stale].down.Store(false)
 	for _, tg := range targets {
-		if r := e.indexRecord(stale, "b", tg.key, tg.vid); hasUpdate(r) || r.Tags["state"] != "original" {
+		if r := e.indexRecord(stale, "b", tg.key, tg.vid); hasUpdate(r) || r.Tags["state"] != "original" || string(r.ACL) != "acl-original" {
 			t.Fatalf("drive %d should have missed the update of %s: %+v", stale, tg.key, r)
 		}
 	}
@@ -97,7 +100,7 @@ func TestHealAllConvergesMetadata(t *testing.T) {
 	}
 	// The newest version of "versioned" was never updated: untouched.
 	for slot := range 4 {
-		if r := e.indexRecord(slot, "b", "versioned", ""); r.Tags["state"] != "original" || r.MetaTime != 0 {
+		if r := e.indexRecord(slot, "b", "versioned", ""); r.Tags["state"] != "original" || string(r.ACL) != "acl-original" || r.MetaTime != 0 {
 			t.Fatalf("drive %d: latest version changed: %+v", slot, r)
 		}
 	}
@@ -114,7 +117,8 @@ func TestHealAllConvergesMetadata(t *testing.T) {
 			vid = ""
 		}
 		st, err := e.s.StatObject(ctx, "b", tg.key, GetOptions{VersionID: vid})
-		if err != nil || st.Meta.Tags["state"] != "updated" || !st.Meta.LegalHold || st.Meta.Retention.Mode != "GOVERNANCE" {
+		if err != nil || st.Meta.Tags["state"] != "updated" || !st.Meta.LegalHold || st.Meta.Retention.Mode != "GOVERNANCE" ||
+			string(st.Meta.ACL) != "acl-updated" {
 			t.Fatalf("stat %s: %+v, %v", tg.key, st.Meta, err)
 		}
 	}
@@ -127,6 +131,49 @@ func TestHealAllConvergesMetadata(t *testing.T) {
 		if want := map[bool]string{true: "original", false: "updated"}[o.Key == "versioned"]; o.Meta.Tags["state"] != want {
 			t.Fatalf("list: %s has %v", o.Key, o.Meta.Tags)
 		}
+	}
+}
+
+// TestHealConvergesACLOnlyUpdate: an update that changes nothing but the
+// ACL and misses one drive is stamped like any metadata change, so HealAll
+// finds the stale copy and pushes the ACL (and only it) to it; reads that
+// need the healed drive then return the new ACL.
+func TestHealConvergesACLOnlyUpdate(t *testing.T) {
+	e := newEnv(t, 4, Options{})
+	ctx := context.Background()
+	tags := map[string]string{"keep": "me"}
+	if _, err := e.putOpts("b", "k", randBytes(9, 200<<10), PutOptions{Meta: VersionMeta{Tags: tags, ACL: []byte("acl-old")}}); err != nil {
+		t.Fatal(err)
+	}
+	const stale = 3
+	e.faults[stale].down.Store(true)
+	if _, err := e.s.UpdateVersionMeta(ctx, "b", "k", "", func(_ ObjectInfo, m *VersionMeta) error {
+		m.ACL = []byte("acl-new")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.s.healer.wait() // the heal the update queued ran with the drive down
+	e.faults[stale].down.Store(false)
+	if r := e.indexRecord(stale, "b", "k", "null"); string(r.ACL) != "acl-old" || r.MetaTime != 0 {
+		t.Fatalf("drive %d should have missed the update: %+v", stale, r)
+	}
+	rep, err := e.s.HealAll(ctx)
+	if err != nil || rep.Meta != 1 || rep.Shards != 0 {
+		t.Fatalf("heal %+v, %v", rep, err)
+	}
+	want := e.indexRecord(0, "b", "k", "null")
+	for slot := range 4 {
+		r := e.indexRecord(slot, "b", "k", "null")
+		if string(r.ACL) != "acl-new" || !reflect.DeepEqual(r.Tags, tags) || r.MetaTime == 0 || r.MetaTime != want.MetaTime {
+			t.Fatalf("drive %d after heal: %+v", slot, r)
+		}
+	}
+	for _, down := range []int{0, 1} {
+		e.faults[down].down.Store(true)
+	}
+	if st, err := e.s.StatObject(ctx, "b", "k", GetOptions{}); err != nil || string(st.Meta.ACL) != "acl-new" {
+		t.Fatalf("stat through the healed drive: %+v, %v", st.Meta, err)
 	}
 }
 

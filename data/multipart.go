@@ -101,6 +101,7 @@ func (s *Store) CreateMultipartUpload(ctx context.Context, bucket, key string, o
 		PosixUID: cloneU32(opts.PosixUID), PosixGID: cloneU32(opts.PosixGID), Versioned: opts.Versioned,
 		Tags: cloneStrMap(opts.Meta.Tags), RetentionMode: opts.Meta.Retention.Mode,
 		RetainUntil: utcOrZero(opts.Meta.Retention.Until), LegalHold: opts.Meta.LegalHold,
+		ACL: cloneACL(opts.Meta.ACL),
 	}
 	dist := distribution(bucket, key, s.n)
 	ctx = context.WithoutCancel(ctx) // a half-done creation must finish or roll back
@@ -157,8 +158,16 @@ func uploadFromRecord(u *objindex.Upload) Upload {
 			Headers: cloneStrMap(u.Headers), Owner: u.Owner,
 			PosixUID: cloneU32(u.PosixUID), PosixGID: cloneU32(u.PosixGID),
 			Versioned: u.Versioned, ParityShards: u.Erasure.ParityShards,
-			Meta: VersionMeta{Tags: cloneStrMap(u.Tags), Retention: Retention{Mode: u.RetentionMode, Until: u.RetainUntil}, LegalHold: u.LegalHold},
+			Meta: uploadMeta(u),
 		},
+	}
+}
+
+// uploadMeta is the metadata the version completing u will carry.
+func uploadMeta(u *objindex.Upload) VersionMeta {
+	return VersionMeta{
+		Tags: cloneStrMap(u.Tags), Retention: Retention{Mode: u.RetentionMode, Until: u.RetainUntil},
+		LegalHold: u.LegalHold, ACL: cloneACL(u.ACL),
 	}
 }
 

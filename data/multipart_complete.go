@@ -112,7 +112,7 @@ func completedRecord(st *uploadState, stored []partChoice, listed []CompletePart
 		rec.VersionID = newUUID()
 	}
 	rec.UploadID = u.UploadID // a repeated completion finds the version by it
-	setRecordMeta(rec, VersionMeta{Tags: u.Tags, Retention: Retention{Mode: u.RetentionMode, Until: u.RetainUntil}, LegalHold: u.LegalHold})
+	setRecordMeta(rec, uploadMeta(u))
 	etags := md5.New()
 	var tooSmall error
 	for i, lp := range listed {

@@ -296,10 +296,16 @@ func TestAbortLeavesNoFiles(t *testing.T) {
 
 func TestUploadsSurviveRestart(t *testing.T) {
 	e := newEnv(t, 4, Options{})
-	opts := PutOptions{Headers: map[string]string{"Content-Type": "text/x"}, Owner: "me", Meta: VersionMeta{Tags: map[string]string{"t": "1"}}}
+	acl := []byte(`{"owner":"me","grants":["READ"]}`)
+	opts := PutOptions{Headers: map[string]string{"Content-Type": "text/x"}, Owner: "me",
+		Meta: VersionMeta{Tags: map[string]string{"t": "1"}, ACL: append([]byte(nil), acl...)}}
 	u, err := e.s.CreateMultipartUpload(context.Background(), "b", "k", opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	opts.Meta.ACL[0] = 'X' // the upload keeps its own copy
+	if !bytes.Equal(u.Options.Meta.ACL, acl) {
+		t.Fatalf("created upload ACL %q", u.Options.Meta.ACL)
 	}
 	a, b := randBytes(1, 5*mib), randBytes(2, 10)
 	p1 := e.putPart(u, 1, a)
@@ -311,23 +317,26 @@ func TestUploadsSurviveRestart(t *testing.T) {
 	}
 	got := res.Uploads[0]
 	if got.UploadID != u.UploadID || !got.Initiated.Equal(u.Initiated) || got.Owner != "me" ||
-		got.Options.Headers["Content-Type"] != "text/x" || got.Options.Meta.Tags["t"] != "1" {
+		got.Options.Headers["Content-Type"] != "text/x" || got.Options.Meta.Tags["t"] != "1" || !bytes.Equal(got.Options.Meta.ACL, acl) {
 		t.Fatalf("upload after restart %+v, created %+v", got, u)
 	}
 	p2 := e.putPart(u, 2, b)
 	lp, err := e.s.ListParts(ctx, "b", "k", u.UploadID, 0, 0)
-	if err != nil || len(lp.Parts) != 2 || lp.Parts[0].ETag != p1.ETag || lp.Upload.UploadID != u.UploadID {
+	if err != nil || len(lp.Parts) != 2 || lp.Parts[0].ETag != p1.ETag || lp.Upload.UploadID != u.UploadID || !bytes.Equal(lp.Upload.Options.Meta.ACL, acl) {
 		t.Fatalf("parts after restart %+v, %v", lp, err)
 	}
 	info, err := e.complete(u, p1, p2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Owner != "me" || info.Headers["Content-Type"] != "text/x" || info.Meta.Tags["t"] != "1" {
+	if info.Owner != "me" || info.Headers["Content-Type"] != "text/x" || info.Meta.Tags["t"] != "1" || !bytes.Equal(info.Meta.ACL, acl) {
 		t.Fatalf("options not applied at completion: %+v", info)
 	}
 	e.reopen()
 	e.mustGet("b", "k", append(append([]byte(nil), a...), b...))
+	if st, err := e.s.StatObject(ctx, "b", "k", GetOptions{}); err != nil || !bytes.Equal(st.Meta.ACL, acl) {
+		t.Fatalf("completed version's ACL after restart %q, %v", st.Meta.ACL, err)
+	}
 }
 
 func TestMultipartWithTwoDrivesLost(t *testing.T) {

@@ -32,7 +32,7 @@ type ObjectInfo struct {
 	// PosixUID and PosixGID are the writer's POSIX identity, if it has one.
 	PosixUID *uint32
 	PosixGID *uint32
-	// Meta is the version's tags, retention and legal hold.
+	// Meta is the version's tags, retention, legal hold and ACL.
 	Meta VersionMeta
 	// Parts lists the parts of a multipart object (nil for a single PUT).
 	Parts []PartInfo
@@ -68,7 +68,7 @@ type PutOptions struct {
 	// ParityShards overrides the set's parity for this object (storage
 	// class); zero means the set's default.
 	ParityShards int
-	// Meta sets the new version's tags, retention and legal hold.
+	// Meta sets the new version's tags, retention, legal hold and ACL.
 	Meta VersionMeta
 	// Pre makes the write conditional (If-None-Match / If-Match).
 	Pre Preconditions

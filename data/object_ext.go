@@ -18,12 +18,16 @@ type Retention struct {
 }
 
 // VersionMeta is the mutable metadata of a version: what PutObjectTagging,
-// PutObjectRetention and PutObjectLegalHold change without rewriting data.
-// It is also set at write time through PutOptions.Meta.
+// PutObjectRetention, PutObjectLegalHold and PutObjectAcl change without
+// rewriting data. It is also set at write time through PutOptions.Meta.
 type VersionMeta struct {
 	Tags      map[string]string
 	Retention Retention
 	LegalHold bool
+	// ACL is the version's access control list in an encoding owned by
+	// package iam (iam.ACL.Encode); the data layer stores it opaquely.
+	// nil means none stored (the layer above applies its default).
+	ACL []byte
 }
 
 // PartInfo describes one part of an upload or of a completed object.

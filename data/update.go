@@ -11,7 +11,7 @@ import (
 	"github.com/cairn-s3/cairn/meta/objindex"
 )
 
-// Mutable version metadata: tags, retention and legal hold. They are set at
+// Mutable version metadata: tags, retention, legal hold and the ACL. They are set at
 // write time (PutOptions.Meta) and changed in place by UpdateVersionMeta,
 // which rewrites only the index records (objindex.Index.SetMeta), never data.
 
@@ -21,6 +21,15 @@ func setRecordMeta(r *objindex.Record, m VersionMeta) {
 	r.RetentionMode = m.Retention.Mode
 	r.RetainUntil = utcOrZero(m.Retention.Until)
 	r.LegalHold = m.LegalHold
+	r.ACL = cloneACL(m.ACL)
+}
+
+// cloneACL copies an opaque ACL; nil when empty, as the index stores it.
+func cloneACL(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b...)
 }
 
 // utcOrZero normalizes a date so that it round-trips the index unchanged.
@@ -36,6 +45,7 @@ func metaFromRecord(r *objindex.Record) VersionMeta {
 		Tags:      cloneStrMap(r.Tags),
 		Retention: Retention{Mode: r.RetentionMode, Until: r.RetainUntil},
 		LegalHold: r.LegalHold,
+		ACL:       cloneACL(r.ACL),
 	}
 }
 
@@ -100,7 +110,7 @@ func (s *Store) UpdateVersionMeta(ctx context.Context, bucket, key, versionID st
 	}
 	u := objindex.MetaUpdate{
 		Tags: cloneStrMap(m.Tags), RetentionMode: m.Retention.Mode, RetainUntil: utcOrZero(m.Retention.Until),
-		LegalHold: m.LegalHold, MetaTime: s.clock.Now(),
+		LegalHold: m.LegalHold, ACL: cloneACL(m.ACL), MetaTime: s.clock.Now(),
 	}
 	recs := make([]*objindex.Record, s.n)
 	errs := make([]error, s.n)

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"reflect"
@@ -13,12 +14,13 @@ func lockedMeta() VersionMeta {
 		Tags:      map[string]string{"project": "cairn", "tier": "gold"},
 		Retention: Retention{Mode: "COMPLIANCE", Until: time.Date(2031, 5, 6, 7, 8, 9, 0, time.FixedZone("x", 3600))},
 		LegalHold: true,
+		ACL:       []byte(`{"v":1,"owner":"writer","grants":[]}`),
 	}
 }
 
 func sameMeta(a, b VersionMeta) bool {
 	return reflect.DeepEqual(a.Tags, b.Tags) && a.Retention.Mode == b.Retention.Mode &&
-		a.Retention.Until.Equal(b.Retention.Until) && a.LegalHold == b.LegalHold
+		a.Retention.Until.Equal(b.Retention.Until) && a.LegalHold == b.LegalHold && bytes.Equal(a.ACL, b.ACL)
 }
 
 // TestMetaRoundTrip: PutOptions.Meta is returned by every read path, also
@@ -40,8 +42,9 @@ func TestMetaRoundTrip(t *testing.T) {
 			t.Fatalf("PutObject info meta %+v", info.Meta)
 		}
 	}
-	// The caller's map is not shared with the store.
+	// The caller's map and ACL are not shared with the store.
 	want.Tags["project"] = "changed"
+	want.ACL[0] = 'X'
 	want = lockedMeta()
 	check := func(when string) {
 		t.Helper()
@@ -157,6 +160,65 @@ func TestUpdateVersionMeta(t *testing.T) {
 		t.Fatal(err)
 	}
 	rc.Close()
+}
+
+// TestUpdateVersionMetaACL: the ACL is set at write time, changed by
+// UpdateVersionMeta on its own or left alone by other updates, removed,
+// and every change survives a restart and shows in every read path.
+func TestUpdateVersionMetaACL(t *testing.T) {
+	e := newEnv(t, 4, Options{})
+	ctx := context.Background()
+	tags := map[string]string{"t": "1"}
+	if _, err := e.putOpts("b", "k", randBytes(8, 100<<10), PutOptions{Meta: VersionMeta{Tags: tags, ACL: []byte("acl-put")}}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name     string
+		fn       func(m *VersionMeta)
+		wantACL  string
+		wantTags map[string]string
+	}{
+		{"tags only keep the ACL", func(m *VersionMeta) { m.Tags = map[string]string{"t": "2"} }, "acl-put", map[string]string{"t": "2"}},
+		{"ACL only keeps the tags", func(m *VersionMeta) { m.ACL = []byte("acl-updated") }, "acl-updated", map[string]string{"t": "2"}},
+		{"ACL removed", func(m *VersionMeta) { m.ACL = nil }, "", map[string]string{"t": "2"}},
+		{"ACL set again", func(m *VersionMeta) { m.ACL = []byte("acl-again") }, "acl-again", map[string]string{"t": "2"}},
+	}
+	check := func(when, wantACL string, wantTags map[string]string) {
+		t.Helper()
+		st, err := e.s.StatObject(ctx, "b", "k", GetOptions{})
+		if err != nil || string(st.Meta.ACL) != wantACL || !reflect.DeepEqual(st.Meta.Tags, wantTags) {
+			t.Fatalf("%s: stat %+v, %v", when, st.Meta, err)
+		}
+		o, err := e.s.OpenObject(ctx, "b", "k", GetOptions{})
+		if err != nil || string(o.Info().Meta.ACL) != wantACL {
+			t.Fatalf("%s: open %+v, %v", when, o.Info().Meta, err)
+		}
+		l, err := e.s.ListObjects(ctx, "b", ListOptions{})
+		if err != nil || len(l.Objects) != 1 || string(l.Objects[0].Meta.ACL) != wantACL {
+			t.Fatalf("%s: list %+v, %v", when, l, err)
+		}
+		v, err := e.s.ListObjectVersions(ctx, "b", ListVersionsOptions{})
+		if err != nil || len(v.Versions) != 1 || string(v.Versions[0].Meta.ACL) != wantACL {
+			t.Fatalf("%s: versions %+v, %v", when, v, err)
+		}
+	}
+	check("after put", "acl-put", tags)
+	prev := "acl-put"
+	for _, s := range steps {
+		var seen []byte
+		info, err := e.s.UpdateVersionMeta(ctx, "b", "k", "", func(i ObjectInfo, m *VersionMeta) error {
+			seen = i.Meta.ACL
+			s.fn(m)
+			return nil
+		})
+		if err != nil || string(info.Meta.ACL) != s.wantACL || string(seen) != prev {
+			t.Fatalf("%s: returned %+v (fn saw ACL %q, want %q), %v", s.name, info.Meta, seen, prev, err)
+		}
+		check(s.name, s.wantACL, s.wantTags)
+		prev = s.wantACL
+	}
+	e.reopen()
+	check("after restart", prev, map[string]string{"t": "2"})
 }
 
 func TestUpdateVersionMetaErrors(t *testing.T) {

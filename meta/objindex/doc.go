@@ -34,7 +34,7 @@
 // (newest first, ties by VersionID ascending), so merges of drive listings
 // agree with each drive's order.
 //
-// Tags, retention and legal hold are mutable: SetMeta rewrites only the
+// Tags, retention, legal hold and the ACL are mutable: SetMeta rewrites only the
 // record value of one version (same key, same UserMeta, inline bytes
 // untouched) in one transaction; a MetaTime older than the stored one is
 // ignored. ListVersions lists every version (delete markers included) with
@@ -43,7 +43,7 @@
 // # Multipart uploads
 //
 // An upload and its parts live under 'u' and 'p' with their own encodings
-// (uploadV1, partV1, upload.go). PutUpload claims the upload's data folder
+// (uploadV2 — v1 plus the ACL; v1 still decodes — and partV1, upload.go). PutUpload claims the upload's data folder
 // ('d' → the 'u' key); completing stores a version with the same DataID,
 // which moves the claim to the version, after which PutPart refuses parts
 // (ErrUploadSealed). DeleteUpload removes the records and reports whether

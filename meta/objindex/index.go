@@ -125,7 +125,7 @@ type PutResult struct {
 // put: a null put removes older null records and is dropped if a newer one
 // exists. Putting a version that already exists (same VersionID and
 // ModTime) overwrites it; healing relies on that. Such an overwrite keeps
-// the stored mutable metadata (tags, retention, legal hold) when its
+// the stored mutable metadata (tags, retention, legal hold, ACL) when its
 // MetaTime is newer than rec's, copying it into rec, so a heal that read
 // the version before a SetMeta cannot roll the update back.
 func (ix *Index) Put(rec *Record) (PutResult, error) {
@@ -163,6 +163,7 @@ func (ix *Index) Put(rec *Record) (PutResult, error) {
 				if cur.MetaTime > rec.MetaTime {
 					rec.Tags, rec.RetentionMode, rec.RetainUntil = cloneMap(cur.Tags), cur.RetentionMode, cur.RetainUntil
 					rec.LegalHold, rec.MetaTime = cur.LegalHold, cur.MetaTime
+					rec.ACL = cloneBytes(cur.ACL)
 				}
 				continue
 			}

@@ -71,12 +71,14 @@ type Record struct {
 	Owner     string
 	Headers   map[string]string
 	Checksums map[string]string
-	// ACL is an encoding owned by the layer above.
+	// ACL is the version's access control list, an encoding owned by the
+	// layer above (package iam); nil means none stored. It is mutable
+	// metadata like Tags (changed by SetMeta, stamped by MetaTime).
 	ACL []byte
 
-	// Tags, RetentionMode, RetainUntil and LegalHold are the version's
-	// mutable metadata (object tagging and object lock), changed in place
-	// by SetMeta without rewriting data. MetaTime is the HLC time of the
+	// Tags, RetentionMode, RetainUntil and LegalHold (with ACL) are the
+	// version's mutable metadata (object tagging, object lock, ACL), changed
+	// in place by SetMeta without rewriting data. MetaTime is the HLC time of the
 	// last such change (0: none since the write), so that a reader finding
 	// copies that differ can prefer the newest.
 	Tags          map[string]string

@@ -31,6 +31,8 @@ type Upload struct {
 	RetentionMode string
 	RetainUntil   time.Time
 	LegalHold     bool
+	// ACL is the completed version's ACL (Record.ACL; opaque here). v2.
+	ACL []byte
 }
 
 // UploadPart is the current attempt of one part of an upload on one drive.
@@ -61,6 +63,8 @@ func (p Part) FileNumber() int {
 // Encoding versions of upload and part values.
 const (
 	uploadV1 byte = 1
+	// uploadV2 is v1 plus the ACL of the version to be completed.
+	uploadV2 byte = 2
 	partV1   byte = 1
 )
 
@@ -72,17 +76,18 @@ const (
 	uflagRetainUntil = 1 << 4
 )
 
-// encodeUpload appends the value encoding of u (v1):
+// encodeUpload appends the value encoding of u (v2):
 //
-//	version byte (1)
+//	version byte (2)
 //	flags uvarint (bit 0 POSIX uid, 1 POSIX gid, 2 versioned, 3 legal hold, 4 retain-until)
 //	initiated varint | dataID str
 //	k uvarint | m uvarint | blockSize uvarint | shardIndex uvarint | bitrot uvarint
 //	owner str | headers map | tags map | retentionMode str
 //	untilSeconds varint | untilNanos uvarint (if bit 4)
 //	uid uvarint (if bit 0) | gid uvarint (if bit 1)
+//	acl bytes                                          — absent in v1
 func encodeUpload(dst []byte, u *Upload) []byte {
-	dst = append(dst, uploadV1)
+	dst = append(dst, uploadV2)
 	var flags uint64
 	if u.PosixUID != nil {
 		flags |= uflagPosixUID
@@ -122,14 +127,15 @@ func encodeUpload(dst []byte, u *Upload) []byte {
 	if u.PosixGID != nil {
 		dst = binary.AppendUvarint(dst, uint64(*u.PosixGID))
 	}
-	return dst
+	return appendStr(dst, string(u.ACL))
 }
 
 func decodeUpload(b []byte, u *Upload) error {
 	if len(b) == 0 {
 		return errCorrupt
 	}
-	if b[0] != uploadV1 {
+	version := b[0]
+	if version != uploadV1 && version != uploadV2 {
 		return fmt.Errorf("%w: unknown upload encoding version %d", errCorrupt, b[0])
 	}
 	d := decoder{b: b[1:]}
@@ -162,6 +168,11 @@ func decodeUpload(b []byte, u *Upload) error {
 	if flags&uflagPosixGID != 0 {
 		v := uint32(d.uvarint())
 		u.PosixGID = &v
+	}
+	if version >= uploadV2 {
+		if acl := d.str(); acl != "" {
+			u.ACL = []byte(acl)
+		}
 	}
 	if d.err != nil {
 		return d.err

@@ -17,7 +17,9 @@ func TestUploadEncodingRoundTrip(t *testing.T) {
 		{Initiated: 42, DataID: "0123456789abcdef", Erasure: Erasure{DataShards: 2, ParityShards: 2, BlockSize: 1 << 20, ShardIndex: 3, Bitrot: BitrotHighwayHash256}},
 		{Initiated: -1, Owner: "o", Headers: map[string]string{"Content-Type": "a/b", "X-Amz-Meta-X": "y"},
 			PosixUID: &uid, PosixGID: &gid, Versioned: true, Tags: map[string]string{"t": "v"},
-			RetentionMode: "GOVERNANCE", RetainUntil: time.Date(2300, 1, 2, 3, 4, 5, 6, time.UTC), LegalHold: true},
+			RetentionMode: "GOVERNANCE", RetainUntil: time.Date(2300, 1, 2, 3, 4, 5, 6, time.UTC), LegalHold: true,
+			ACL: []byte(`{"v":1,"owner":"o"}`)},
+		{Owner: "o", ACL: []byte{0, 1, 0xff}},
 	}
 	for i, want := range uploads {
 		enc := encodeUpload(nil, &want)
@@ -45,6 +47,46 @@ func TestUploadEncodingRoundTrip(t *testing.T) {
 			if decodePart(enc[:n], &UploadPart{}) == nil {
 				t.Fatalf("part %d: truncated at %d decoded", i, n)
 			}
+		}
+	}
+}
+
+// TestUploadV1Decodes: records written before uploads carried an ACL
+// (encoding v1) still decode, with no ACL; v2 is what is written now.
+func TestUploadV1Decodes(t *testing.T) {
+	v1 := []byte{
+		1,      // version
+		4,      // flags: versioned
+		10,     // initiated 5 (zigzag)
+		1, 'd', // dataID
+		2, 1, // k, m
+		0x80, 1, // blockSize 128
+		2, 1, // shardIndex, bitrot
+		1, 'o', // owner
+		1, 1, 'h', 1, 'v', // headers {h: v}
+		0, // tags
+		0, // retentionMode
+	}
+	want := Upload{Initiated: 5, DataID: "d", Versioned: true, Owner: "o", Headers: map[string]string{"h": "v"},
+		Erasure: Erasure{DataShards: 2, ParityShards: 1, BlockSize: 128, ShardIndex: 2, Bitrot: BitrotHighwayHash256}}
+	var got Upload
+	if err := decodeUpload(v1, &got); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("v1: got %+v, %v\nwant %+v", got, err, want)
+	}
+	// The same fields written now are v2: the v1 bytes plus an ACL.
+	want.ACL = []byte("acl")
+	enc := encodeUpload(nil, &want)
+	if enc[0] != uploadV2 || string(enc[1:len(enc)-4]) != string(v1[1:]) || string(enc[len(enc)-4:]) != "\x03acl" {
+		t.Fatalf("v2 encoding %x, v1 %x", enc, v1)
+	}
+	// A v1 value has no ACL field: one found there is trailing garbage.
+	if err := decodeUpload(append(append([]byte(nil), v1...), 3, 'a', 'c', 'l'), &Upload{}); !errors.Is(err, errCorrupt) {
+		t.Fatalf("v1 with an ACL tail: %v", err)
+	}
+	for _, b := range []byte{0, 3} {
+		bad := append([]byte{b}, enc[1:]...)
+		if err := decodeUpload(bad, &Upload{}); !errors.Is(err, errCorrupt) {
+			t.Fatalf("version %d: %v", b, err)
 		}
 	}
 }

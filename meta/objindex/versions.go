@@ -17,9 +17,19 @@ type MetaUpdate struct {
 	RetentionMode string
 	RetainUntil   time.Time
 	LegalHold     bool
+	// ACL replaces the version's ACL (nil or empty: none).
+	ACL []byte
 	// MetaTime stamps the change (HLC time). An update older than the one
 	// stored is ignored, so replayed or reordered updates converge.
 	MetaTime int64
+}
+
+// cloneBytes copies b; nil for an empty b, as the record decoder returns.
+func cloneBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return append([]byte(nil), b...)
 }
 
 // SetMeta replaces the mutable metadata of one version — the one with
@@ -57,6 +67,7 @@ func (ix *Index) SetMeta(bucket, key, versionID string, modTime int64, u MetaUpd
 			r.Tags = nil
 		}
 		r.RetentionMode, r.RetainUntil, r.LegalHold, r.MetaTime = u.RetentionMode, u.RetainUntil, u.LegalHold, u.MetaTime
+		r.ACL = cloneBytes(u.ACL)
 		// The record keeps its InlineSize: the inline bytes are untouched.
 		return txn.SetEntry(badger.NewEntry(k, encodeRecord(nil, r)).WithMeta(item.UserMeta()))
 	})

@@ -13,27 +13,38 @@ import (
 func TestSetMeta(t *testing.T) {
 	ix := openTest(t)
 	put(t, ix, Record{Bucket: "b", Key: "k", VersionID: "v1", ModTime: 10, Size: 4, ETag: "e", Inline: []byte("data"),
-		Tags: map[string]string{"old": "1"}})
+		Tags: map[string]string{"old": "1"}, ACL: []byte("acl-put")})
 	put(t, ix, Record{Bucket: "b", Key: "k", VersionID: "v2", ModTime: 20, DeleteMarker: true})
 	until := time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
-	u := MetaUpdate{Tags: map[string]string{"a": "b"}, RetentionMode: "GOVERNANCE", RetainUntil: until, LegalHold: true, MetaTime: 100}
+	u := MetaUpdate{Tags: map[string]string{"a": "b"}, RetentionMode: "GOVERNANCE", RetainUntil: until, LegalHold: true,
+		ACL: []byte("acl-set"), MetaTime: 100}
 	r, err := ix.SetMeta("b", "k", "v1", 10, u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(r.Tags, u.Tags) || r.RetentionMode != "GOVERNANCE" || !r.RetainUntil.Equal(until) || !r.LegalHold || r.MetaTime != 100 {
+	if !reflect.DeepEqual(r.Tags, u.Tags) || r.RetentionMode != "GOVERNANCE" || !r.RetainUntil.Equal(until) || !r.LegalHold ||
+		string(r.ACL) != "acl-set" || r.MetaTime != 100 {
 		t.Fatalf("returned %+v", r)
 	}
+	u.ACL[0] = 'X' // the index must not alias the caller's slice
 	got, err := ix.Get("b", "k", "v1", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(got.Inline) != "data" || got.ETag != "e" || got.Size != 4 || !reflect.DeepEqual(got.Tags, u.Tags) || !got.LegalHold {
+	if string(got.Inline) != "data" || got.ETag != "e" || got.Size != 4 || !reflect.DeepEqual(got.Tags, u.Tags) || !got.LegalHold ||
+		string(got.ACL) != "acl-set" {
 		t.Fatalf("stored %+v", got)
 	}
 	// An older update loses.
-	if r, err := ix.SetMeta("b", "k", "v1", 10, MetaUpdate{MetaTime: 50}); err != nil || !r.LegalHold || r.MetaTime != 100 {
+	if r, err := ix.SetMeta("b", "k", "v1", 10, MetaUpdate{MetaTime: 50}); err != nil || !r.LegalHold || string(r.ACL) != "acl-set" || r.MetaTime != 100 {
 		t.Fatalf("stale update: %+v %v", r, err)
+	}
+	// A newer update without an ACL removes it.
+	if r, err := ix.SetMeta("b", "k", "v1", 10, MetaUpdate{Tags: u.Tags, LegalHold: true, MetaTime: 150}); err != nil || r.ACL != nil {
+		t.Fatalf("ACL removal: %+v %v", r, err)
+	}
+	if got, err := ix.Get("b", "k", "v1", false); err != nil || got.ACL != nil || got.MetaTime != 150 {
+		t.Fatalf("stored after ACL removal: %+v %v", got, err)
 	}
 	// Wrong ModTime or version: not found.
 	for _, tc := range []struct {
@@ -59,24 +70,25 @@ func TestSetMeta(t *testing.T) {
 // newer metadata it replaces it.
 func TestOverwriteKeepsNewerMeta(t *testing.T) {
 	ix := openTest(t)
-	base := Record{Bucket: "b", Key: "k", VersionID: "v", ModTime: 10, Size: 1, Tags: map[string]string{"t": "put"}}
+	base := Record{Bucket: "b", Key: "k", VersionID: "v", ModTime: 10, Size: 1, Tags: map[string]string{"t": "put"}, ACL: []byte("put")}
 	put(t, ix, base)
 	until := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := ix.SetMeta("b", "k", "v", 10, MetaUpdate{Tags: map[string]string{"t": "set"}, RetentionMode: "GOVERNANCE",
-		RetainUntil: until, LegalHold: true, MetaTime: 50}); err != nil {
+		RetainUntil: until, LegalHold: true, ACL: []byte("set"), MetaTime: 50}); err != nil {
 		t.Fatal(err)
 	}
 	stale := base
 	stale.Tags = map[string]string{"t": "put"}
 	put(t, ix, stale) // MetaTime 0 < 50
 	got, err := ix.Get("b", "k", "v", false)
-	if err != nil || got.Tags["t"] != "set" || !got.LegalHold || got.RetentionMode != "GOVERNANCE" || !got.RetainUntil.Equal(until) || got.MetaTime != 50 {
+	if err != nil || got.Tags["t"] != "set" || !got.LegalHold || got.RetentionMode != "GOVERNANCE" || !got.RetainUntil.Equal(until) ||
+		string(got.ACL) != "set" || got.MetaTime != 50 {
 		t.Fatalf("stale overwrite rolled metadata back: %+v %v", got, err)
 	}
 	fresh := base
-	fresh.Tags, fresh.MetaTime = map[string]string{"t": "newer"}, 60
+	fresh.Tags, fresh.ACL, fresh.MetaTime = map[string]string{"t": "newer"}, []byte("newer"), 60
 	put(t, ix, fresh)
-	if got, err := ix.Get("b", "k", "v", false); err != nil || got.Tags["t"] != "newer" || got.LegalHold || got.MetaTime != 60 {
+	if got, err := ix.Get("b", "k", "v", false); err != nil || got.Tags["t"] != "newer" || got.LegalHold || string(got.ACL) != "newer" || got.MetaTime != 60 {
 		t.Fatalf("newer overwrite: %+v %v", got, err)
 	}
 }
