@@ -25,14 +25,14 @@ fail() { echo "FAIL: $*"; echo "--- server log ---"; tail -40 "$work/server.log"
 as_root() { AWS_ACCESS_KEY_ID=$CAIRN_ROOT_USER AWS_SECRET_ACCESS_KEY=$CAIRN_ROOT_PASSWORD aws --endpoint-url "$endpoint" "$@"; }
 
 as_root iam create-user --user-name erin >/dev/null && ok "aws iam create-user"
-as_root iam list-users --query 'Users[].UserName' --output text | grep -qw erin || fail "list-users misses erin"
+grep -qw erin <<<"$(as_root iam list-users --query 'Users[].UserName' --output text)" || fail "list-users misses erin"
 ok "aws iam list-users"
 read -r ak sk < <(as_root iam create-access-key --user-name erin --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
 [ -n "$ak" ] && [ -n "$sk" ] || fail "create-access-key returned nothing"
 ok "aws iam create-access-key"
 as_root s3 mb s3://erin-data >/dev/null
 as_root iam attach-user-policy --user-name erin --policy-arn arn:aws:iam:::policy/readwrite && ok "aws iam attach-user-policy"
-as_root iam list-attached-user-policies --user-name erin --query 'AttachedPolicies[].PolicyName' --output text | grep -qw readwrite || fail "policy not attached"
+grep -qw readwrite <<<"$(as_root iam list-attached-user-policies --user-name erin --query 'AttachedPolicies[].PolicyName' --output text)" || fail "policy not attached"
 ok "aws iam list-attached-user-policies"
 
 arn=$(AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk aws --endpoint-url "$endpoint" sts get-caller-identity --query Arn --output text)
