@@ -32,6 +32,10 @@ const (
 	PolicySession
 	PolicyTrust
 	PolicyServiceAccount
+	// PolicyBucket is a bucket policy (ValidateBucketPolicy): it must name
+	// a Principal, and its actions and resources are S3's, within the
+	// bucket.
+	PolicyBucket
 )
 
 // SessionClaims are the sealed contents of an STS session token.

@@ -18,6 +18,11 @@ type Request struct {
 	// "aws:SourceIp", "aws:SecureTransport"), each with its values. Keys are
 	// matched case-insensitively; callers should use the canonical spelling.
 	Conditions map[string][]string
+	// ResourceContext is the bucket's side of the decision (bucket policy,
+	// ACLs, ownership controls, public access block); nil: identity
+	// policies only, and anonymous requests are denied. (It is not called
+	// Resource: that field holds the ARN of iam:/sts: resources.)
+	ResourceContext *ResourceContext
 }
 
 // Decision is the outcome of an authorization check.
@@ -28,13 +33,27 @@ type Decision struct {
 	// Statement is the deciding statement: its Sid, or "#<index>" when it
 	// has none. It is set exactly when a statement decided: on an allow
 	// by a policy and on an explicit deny; an implicit deny (and an allow
-	// by root or a user flag) leaves it empty. So !Allowed && Statement
-	// != "" means an explicit deny.
+	// by root, a user flag or the bucket owner's standing rights) leaves
+	// it empty. So !Allowed && Statement != "" means an explicit deny. On
+	// an allow by an ACL grant it is the granted permission ("READ",
+	// "FULL_CONTROL", …).
 	Statement string
 	// Policy names the policy holding the deciding statement, e.g.
 	// "user:alice/readwrite", "group:devs/inline:x", "session",
-	// "service-account", "builtin-flag:allow-create-bucket", "root".
+	// "service-account", "builtin-flag:allow-create-bucket", "root", and
+	// for resource-side inputs "bucket-policy", "bucket-acl",
+	// "object-acl", "bucket-owner" (the Label* constants).
 	Policy string
+	// Source is the kind of input that decided, one of the Source*
+	// constants: "identity", "bucket-policy", "bucket-acl",
+	// "object-acl", "session", "service-account", "root",
+	// "bucket-owner", or "none" (nothing allows).
+	Source string
+	// NeedsObjectACL is set on an implicit deny that the object
+	// version's ACL could turn into an allow when
+	// ResourceContext.ObjectACL was not loaded: the caller loads it and
+	// asks again.
+	NeedsObjectACL bool
 }
 
 // Authorizer decides whether a request may proceed. Implementations must
@@ -52,7 +71,7 @@ type RootOnly struct{}
 // Authorize implements Authorizer.
 func (RootOnly) Authorize(r Request) Decision {
 	if r.Identity.Kind == KindRoot {
-		return Decision{Allowed: true, Reason: "root administrative override"}
+		return Decision{Allowed: true, Reason: "root administrative override", Policy: "root", Source: SourceRoot}
 	}
-	return Decision{Allowed: false, Reason: "no policy grants " + r.Action + " to " + r.Identity.Kind.String()}
+	return Decision{Allowed: false, Reason: "no policy grants " + r.Action + " to " + r.Identity.Kind.String(), Source: SourceNone}
 }

@@ -7,7 +7,7 @@ import "strings"
 func (d *Directory) Authorize(r Request) Decision {
 	p, reason := d.resolve(&r.Identity)
 	if p == nil && r.Identity.Kind != KindAnonymous {
-		return Decision{Reason: reason}
+		return Decision{Reason: reason, Source: SourceNone}
 	}
 	dec, _ := decide(p, &r)
 	return dec

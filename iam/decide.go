@@ -30,6 +30,13 @@ type principal struct {
 	allowDeleteBucket bool
 	canonicalID       string
 
+	// What bucket-policy principals match besides ARNs and the canonical
+	// ID: the names of the (parent) user's enabled groups, and its POSIX
+	// IDs (a role session: its assuming user's).
+	groups         []string
+	uid, gid       uint32
+	hasUID, hasGID bool
+
 	// Values of the identity-derived condition keys.
 	varUsername, varUserID, varType, varArn, varAccount []string
 	// trustNames are the names trust-policy principals match:
@@ -229,33 +236,38 @@ const (
 // Resource-based policies (bucket policies, ACLs) join as further inputs
 // to steps 1 and 3 without changing this shape.
 func decide(p *principal, r *Request) (Decision, outcome) {
+	if r.ResourceContext != nil {
+		return decideResource(p, r, r.ResourceContext)
+	}
 	if p == nil || p.kind == KindAnonymous {
-		return Decision{Reason: "anonymous requests are not allowed: no policy grants " + r.Action + " to anonymous"}, implicitDeny
+		return Decision{Reason: "anonymous requests are not allowed: no policy grants " + r.Action + " to anonymous", Source: SourceNone}, implicitDeny
 	}
 	t := newTarget(r, p)
 	for _, bp := range p.identity {
 		if st := bp.p.find(true, &t); st != nil {
-			return denied(r, &t, bp.label, st), explicitDeny
+			return withSource(denied(r, &t, bp.label, st), SourceIdentity), explicitDeny
 		}
 	}
 	if p.own != nil {
 		if st := p.own.find(true, &t); st != nil {
-			return denied(r, &t, p.ownLabel, st), explicitDeny
+			return withSource(denied(r, &t, p.ownLabel, st), ownSource(p)), explicitDeny
 		}
 	}
 	if p.kind == KindRoot {
-		return Decision{Allowed: true, Reason: "root administrative override", Policy: "root"}, allowed
+		return Decision{Allowed: true, Reason: "root administrative override", Policy: "root", Source: SourceRoot}, allowed
 	}
 	d, ok := identityAllows(p, r, &t)
 	if !ok {
-		return Decision{Reason: "no policy allows " + r.Action + " on " + t.res}, implicitDeny
+		return Decision{Reason: "no policy allows " + r.Action + " on " + t.res, Source: SourceNone}, implicitDeny
 	}
+	d.Source = SourceIdentity
 	if p.own != nil {
 		if p.own.find(false, &t) == nil {
 			return Decision{
 				Reason:    "allowed by " + d.Policy + " but the " + p.ownLabel + " policy does not allow " + r.Action + " on " + t.res,
 				Policy:    p.ownLabel,
 				Statement: "",
+				Source:    ownSource(p),
 			}, implicitDeny
 		}
 	}
@@ -282,5 +294,14 @@ func denied(r *Request, t *target, label string, st *statement) Decision {
 		Reason:    "explicitly denied: " + r.Action + " on " + t.res + " by " + label + " statement " + st.label,
 		Policy:    label,
 		Statement: st.label,
+	}
+}
+
+func (p *principal) setPosix(uid, gid *uint32) {
+	if uid != nil {
+		p.uid, p.hasUID = *uid, true
+	}
+	if gid != nil {
+		p.gid, p.hasGID = *gid, true
 	}
 }

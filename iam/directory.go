@@ -289,12 +289,14 @@ func (d *Directory) compileUsers(list []User, groupPolicies map[string][]boundPo
 			return err
 		}
 		cu := &cUser{rec: u, groups: memberOf[u.Name]}
-		var groupNames []string
+		var groupNames, enabled []string
 		for _, g := range cu.groups {
 			groupNames = append(groupNames, g.Name)
-			// INVARIANT: a disabled group grants (and denies) nothing.
+			// INVARIANT: a disabled group grants (and denies) nothing,
+			// bucket-policy principals naming it included.
 			if !g.Disabled {
 				own = append(own, groupPolicies[g.Name]...)
+				enabled = append(enabled, g.Name)
 			}
 		}
 		canon := u.CanonicalID
@@ -314,7 +316,9 @@ func (d *Directory) compileUsers(list []User, groupPolicies map[string][]boundPo
 			varArn: []string{arn}, varAccount: []string{d.account},
 			trustNames: []string{"user/" + u.Name},
 			userName:   u.Name,
+			groups:     enabled,
 		}
+		cu.p.setPosix(u.PosixUID, u.PosixGID)
 		display := u.DisplayName
 		if display == "" {
 			display = u.Name

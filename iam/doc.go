@@ -12,7 +12,7 @@
 //
 // The policy language is AWS IAM JSON (policy.go, condition.go,
 // pattern.go): Version, Statement (object or list), Sid, Effect,
-// Principal/NotPrincipal (trust policies only), Action/NotAction,
+// Principal/NotPrincipal (trust and bucket policies only), Action/NotAction,
 // Resource/NotResource, and Condition with the String, Numeric, Date, Bool,
 // IpAddress, Arn and Null operators, their …IfExists forms and the
 // ForAnyValue:/ForAllValues: qualifiers. Wildcards '*' and '?' work in
@@ -54,12 +54,68 @@
 //     permissions are the intersection.
 //  4. Otherwise the request is denied: no policy, no access.
 //
-// Anonymous requests are denied; bucket policies and ACLs (issue 5) will
-// join steps 1 and 3 as one more input without changing the shape.
+// Without a Request.ResourceContext that is the whole decision and
+// anonymous requests are denied. With one (S3 requests on an existing
+// bucket; resource_decide.go), the bucket's side joins the same steps:
+//
+//  1. The bucket policy's Deny statements whose Principal (or
+//     NotPrincipal) covers the caller deny too — an identity allow, an ACL
+//     grant and root included — except that the bucket's owner and root
+//     can always Get/Put/DeleteBucketPolicy, so no policy locks its bucket
+//     away.
+//  3. Besides identity policies, a bucket-policy Allow covering the caller
+//     allows (for anonymous callers not when RestrictPublicBuckets is set
+//     and the policy is public); the bucket owner may always
+//     Get/Put/DeleteBucketPolicy and Get/PutBucketAcl; and an ACL grant
+//     allows: the bucket ACL for bucket permissions (listing, creating,
+//     overwriting and deleting objects, the bucket's ACL), the object
+//     version's ACL for object permissions (acl_actions.go, VAST's table).
+//     A nil bucket ACL is the default, owner FULL_CONTROL; an object's
+//     owner may always read and write its ACL. ACLs grant nothing when
+//     ACLsDisabled (BucketOwnerEnforced, where the bucket owner has full
+//     control of the bucket and every object), and AllUsers and
+//     AuthenticatedUsers grants nothing with IgnorePublicACLs. Session and
+//     service-account policies still intersect with whatever allowed.
+//  4. An implicit deny sets Decision.NeedsObjectACL when the object ACL,
+//     not loaded, could have allowed: the caller loads it and asks again,
+//     so object ACLs are read only for requests that need them.
+//
+// Anonymous callers are covered only by "*", {"AWS": "*"}, Everyone and
+// Guest principals and AllUsers grants; "Authenticated Users", account
+// principals and AuthenticatedUsers grants cover every signed caller.
 // Decision names the deciding policy ("user:alice/readwrite",
 // "group:devs/inline:x", "session", "service-account",
-// "builtin-flag:allow-create-bucket", "root") and statement (Sid, or
-// "#<index>").
+// "builtin-flag:allow-create-bucket", "root", "bucket-policy",
+// "bucket-acl", "object-acl", "bucket-owner"), the statement (Sid, or
+// "#<index>"; for an ACL grant the granted permission) and the Source —
+// "identity", "bucket-policy", "bucket-acl", "object-acl", "session",
+// "service-account", "root", "bucket-owner" or "none" — for simulation
+// and deny logs.
+//
+// # Bucket policies and ACLs
+//
+// ValidateBucketPolicy (bucketpolicy.go) checks a bucket policy when it is
+// written: every statement names a Principal or NotPrincipal, S3 actions
+// only, resources within the bucket (arn:aws:s3:::bucket or
+// arn:aws:s3:::bucket/…, the bucket part literal), conditions and
+// variables as in identity policies, at most 20 KB without whitespace;
+// errors start with AWS's wording ("Policy has invalid resource", "Invalid
+// principal in policy", …) and ErrorDetail strips the sentinel for
+// protocol messages. Principals are "*" and {"AWS": "*"}; user, group,
+// role, assumed-role and account-root ARNs and account IDs;
+// {"CanonicalUser": id}; and Qumulo's {"Qumulo": [...]} — Everyone and
+// world:Everyone (everyone, anonymous included), Guest and local:guest
+// (anonymous only), Authenticated Users, uid:N and gid:N (the user's POSIX
+// IDs), and user or group names (local:name too; enabled groups only).
+// Qumulo's "Statements" and per-statement "Index" are accepted. A service
+// account or GetSessionToken session is covered as its parent user, a role
+// session by its role ARN and its assumed-role ARN. Policy.IsPublic is
+// AWS's "public" test (bucketpolicy_public.go). CompileBucketPolicy
+// compiles stored policies leniently, once per configuration change.
+//
+// ACLs (acl.go) are plain values: canned ACLs with AWS's meanings,
+// Validate, IsPublic, and a canonical, versioned JSON encoding (Encode,
+// DecodeACL) stored with the bucket and each object version.
 //
 // Resources: object actions are matched against "arn:aws:s3:::bucket/key",
 // bucket actions against "arn:aws:s3:::bucket", and bucket-less S3 actions
@@ -86,7 +142,10 @@
 // a policy applying to an identity (its identity policies, or its session
 // or service-account policy) refers to a key family, in a condition or as
 // a policy variable. Each Policy lists its keys when compiled, so the
-// question costs a few comparisons and no allocation.
+// question costs a few comparisons and no allocation. A bucket policy is
+// asked the same question (Policy.UsesConditionKeyPrefix, or
+// ResourceContext.UsesConditionKeyPrefix): the S3 layer reads the tags
+// when either the caller's policies or the bucket's policy use the key.
 //
 // # Principals and credentials
 //
@@ -134,8 +193,9 @@
 //
 // # Invariants
 //
-//   - An identity with no policy can do nothing. Only root has an
-//     administrative override.
+//   - An identity with no policy can do nothing — unless a bucket policy
+//     or an ACL grants it something (the bucket owner's default FULL_CONTROL
+//     included). Only root has an administrative override.
 //   - An explicit Deny anywhere wins over any Allow, flags included.
 //   - A disabled group grants and denies nothing; a disabled or deleted
 //     user's keys, service accounts and sessions stop working.
@@ -147,6 +207,10 @@
 //     Credential.LogValue redacts them, and no error message quotes a
 //     secret.
 //   - Authorize allocates at most a few objects (the resource ARN, the
-//     listing subject) and takes well under a microsecond for realistic
-//     policy sets (BenchmarkAuthorize).
+//     listing subject) and takes about a microsecond or less for realistic
+//     policy sets, bucket policy and ACLs included (BenchmarkAuthorize,
+//     BenchmarkAuthorizeWithBucketPolicy): the caller compiles bucket
+//     policies and decodes ACLs once per bucket configuration.
+//   - A bucket policy can only name resources of its own bucket, and never
+//     locks out the bucket owner or root from managing it.
 package iam

@@ -22,7 +22,10 @@ type evalFile struct {
 	Groups          []fixtureGroup             `json:"groups"`
 	ServiceAccounts []fixtureSA                `json:"serviceAccounts"`
 	Roles           []fixtureRole              `json:"roles"`
-	Cases           []evalCase                 `json:"cases"`
+	// Buckets, when present, give the cases on these buckets a
+	// ResourceContext (eval_resource_test.go).
+	Buckets map[string]fixtureBucket `json:"buckets"`
+	Cases   []evalCase               `json:"cases"`
 }
 
 type fixtureUser struct {
@@ -32,6 +35,8 @@ type fixtureUser struct {
 	Disabled          bool                       `json:"disabled"`
 	AllowCreateBucket bool                       `json:"allowCreateBucket"`
 	AllowDeleteBucket bool                       `json:"allowDeleteBucket"`
+	UID               *uint32                    `json:"uid"`
+	GID               *uint32                    `json:"gid"`
 }
 
 type fixtureGroup struct {
@@ -79,6 +84,11 @@ type evalCase struct {
 	// IdentityUsesConditionKeyPrefix(principal, "s3:ExistingObjectTag/")
 	// must answer.
 	UsesExistingObjectTag *bool `json:"usesExistingObjectTag"`
+	// Source, when set, is the Decision.Source the final answer must
+	// have; NeedsObjectACL what the first answer (object ACL not loaded)
+	// must say. Both apply to cases on fixture buckets.
+	Source         string `json:"source"`
+	NeedsObjectACL *bool  `json:"needsObjectACL"`
 }
 
 func doc(raw json.RawMessage) string {
@@ -126,6 +136,7 @@ func (f *evalFile) snapshot(t testing.TB) Snapshot {
 			Name: u.Name, ID: "AIDA" + strings.ToUpper(u.Name), Disabled: u.Disabled,
 			AttachedPolicies: u.Policies, InlinePolicies: inline(u.Inline),
 			AllowCreateBucket: u.AllowCreateBucket, AllowDeleteBucket: u.AllowDeleteBucket,
+			PosixUID: u.UID, PosixGID: u.GID,
 		})
 		s.AccessKeys = append(s.AccessKeys, AccessKey{ID: "AK" + u.Name, Secret: "secret-" + u.Name, UserName: u.Name, Status: StatusActive})
 	}
@@ -225,13 +236,13 @@ func TestEvaluator(t *testing.T) {
 					t.Fatalf("duplicate case name %q", c.Name)
 				}
 				seen[c.Name] = true
-				t.Run(c.Name, func(t *testing.T) { runEvalCase(t, d, &c) })
+				t.Run(c.Name, func(t *testing.T) { runEvalCase(t, d, &f, &c) })
 			}
 		})
 	}
 }
 
-func runEvalCase(t *testing.T, d *Directory, c *evalCase) {
+func runEvalCase(t *testing.T, d *Directory, f *evalFile, c *evalCase) {
 	id := c.identity(t, d)
 	var dec Decision
 	if c.AssumeRole != "" {
@@ -243,7 +254,7 @@ func runEvalCase(t *testing.T, d *Directory, c *evalCase) {
 		} else {
 			r.BucketOwner = c.BucketOwner
 		}
-		dec = d.Authorize(r)
+		dec = authorizeCase(t, d, f, c, r)
 	}
 	got := "deny"
 	switch {

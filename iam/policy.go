@@ -23,6 +23,10 @@ type Policy struct {
 	// keys are the condition keys the policy refers to, in conditions and
 	// as policy variables, each once, canonically spelled (keyusage.go).
 	keys []string
+	// bucket is the bucket a bucket policy was validated for; public is
+	// its AWS "public" status (bucketpolicy_public.go), computed once.
+	bucket string
+	public bool
 }
 
 // Document returns the JSON the policy was compiled from.
@@ -126,6 +130,8 @@ func (k PolicyKind) String() string {
 		return "trust"
 	case PolicyServiceAccount:
 		return "service-account"
+	case PolicyBucket:
+		return "bucket"
 	}
 	return "unknown"
 }
@@ -136,6 +142,9 @@ func (k PolicyKind) String() string {
 // (ErrMalformedPolicy). Identity policies must not name a Principal; trust
 // policies must, and take no Resource.
 func ValidatePolicy(kind PolicyKind, doc string, limits Limits) (*Policy, error) {
+	if kind == PolicyBucket {
+		return nil, fmt.Errorf("%w: a bucket policy is validated with ValidateBucketPolicy, which knows its bucket", ErrInvalidInput)
+	}
 	limit, what := limits.forKind(kind)
 	if n := PolicySize(doc); n > limit {
 		return nil, fmt.Errorf("%w: the document is %d characters (excluding whitespace); the limit for %s is %d",
@@ -149,7 +158,21 @@ func ValidatePolicy(kind PolicyKind, doc string, limits Limits) (*Policy, error)
 // them as patterns, so a policy stored under an older catalogue still
 // compiles, and its Deny statements still apply.
 func compilePolicy(kind PolicyKind, doc string, strict bool) (*Policy, error) {
-	p, err := parsePolicy(kind, doc, strict)
+	return compileDoc(parseOpts{kind: kind, strict: strict}, doc)
+}
+
+// parseOpts say how a document is read: its kind, strict (write time) or
+// lenient (stored) mode, and for bucket policies the bucket its resources
+// must lie in.
+type parseOpts struct {
+	kind   PolicyKind
+	strict bool
+	bucket string
+	vars   bool // set per document from its Version
+}
+
+func compileDoc(o parseOpts, doc string) (*Policy, error) {
+	p, err := parsePolicy(o, doc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrMalformedPolicy, err.Error())
 	}
@@ -274,7 +297,8 @@ func scalar(raw json.RawMessage, what string, scalars bool) (string, error) {
 	return "", fmt.Errorf("%s must be a string or a list of strings", what)
 }
 
-func parsePolicy(kind PolicyKind, doc string, strict bool) (*Policy, error) {
+func parsePolicy(o parseOpts, doc string) (*Policy, error) {
+	bucketKind := o.kind == PolicyBucket
 	if strings.TrimSpace(doc) == "" {
 		return nil, errors.New("the policy document is empty")
 	}
@@ -285,8 +309,9 @@ func parsePolicy(kind PolicyKind, doc string, strict bool) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Policy{src: doc, version: version2008}
+	p := &Policy{src: doc, version: version2008, bucket: o.bucket}
 	var stmtRaw json.RawMessage
+	stmtField := ""
 	for _, f := range fields {
 		switch f.name {
 		case "Version":
@@ -302,13 +327,26 @@ func parsePolicy(kind PolicyKind, doc string, strict bool) (*Policy, error) {
 			if _, err := scalar(f.raw, "Id", false); err != nil {
 				return nil, err
 			}
-		case "Statement":
-			stmtRaw = f.raw
+		case "Statement", "Statements":
+			// "Statements" is Qumulo's spelling, accepted in bucket policies.
+			if f.name == "Statements" && !bucketKind {
+				return nil, fmt.Errorf("unknown policy field %q (allowed: Version, Id, Statement)", f.name)
+			}
+			if stmtRaw != nil {
+				return nil, fmt.Errorf("the policy has both %s and %s", stmtField, f.name)
+			}
+			stmtRaw, stmtField = f.raw, f.name
 		default:
+			if bucketKind {
+				return nil, fmt.Errorf("Unknown field %s (allowed: Version, Id, Statement)", f.name)
+			}
 			return nil, fmt.Errorf("unknown policy field %q (allowed: Version, Id, Statement)", f.name)
 		}
 	}
 	if stmtRaw == nil {
+		if bucketKind {
+			return nil, errors.New("Missing required field Statement")
+		}
 		return nil, errors.New("the policy has no Statement")
 	}
 	var raws []json.RawMessage
@@ -322,10 +360,10 @@ func parsePolicy(kind PolicyKind, doc string, strict bool) (*Policy, error) {
 	} else {
 		raws = []json.RawMessage{stmtRaw}
 	}
-	vars := p.version == version2012
+	o.vars = p.version == version2012
 	sids := map[string]bool{}
 	for i, raw := range raws {
-		st, err := parseStatement(kind, raw, i, vars, strict)
+		st, err := parseStatement(o, raw, i)
 		if err != nil {
 			return nil, err
 		}
@@ -339,10 +377,15 @@ func parsePolicy(kind PolicyKind, doc string, strict bool) (*Policy, error) {
 		p.stmts = append(p.stmts, st)
 	}
 	p.keys = policyKeys(p.stmts)
+	if bucketKind {
+		p.public = policyIsPublic(p)
+	}
 	return p, nil
 }
 
-func parseStatement(kind PolicyKind, raw json.RawMessage, i int, vars, strict bool) (statement, error) {
+func parseStatement(o parseOpts, raw json.RawMessage, i int) (statement, error) {
+	kind, vars, strict := o.kind, o.vars, o.strict
+	bucketKind := kind == PolicyBucket
 	st := statement{label: fmt.Sprintf("#%d", i)}
 	where := fmt.Sprintf("Statement[%d]", i)
 	fields, err := objectFields(raw, where)
@@ -361,7 +404,9 @@ func parseStatement(kind PolicyKind, raw json.RawMessage, i int, vars, strict bo
 				return st, err
 			}
 			if sid != "" {
-				if !validSid(sid) {
+				// Bucket policies allow any Sid text (Qumulo's examples
+				// use sentences); IAM policies only letters and digits.
+				if !bucketKind && !validSid(sid) {
 					return st, fmt.Errorf("%s: Sid %q must contain only letters and digits", where, sid)
 				}
 				st.label = sid
@@ -394,6 +439,15 @@ func parseStatement(kind PolicyKind, raw json.RawMessage, i int, vars, strict bo
 			havePrincipal, st.notPrincipal, principalRaw = true, f.name == "NotPrincipal", f.raw
 		case "Condition":
 			condRaw = f.raw
+		case "Index":
+			// Qumulo numbers its bucket-policy statements; the order
+			// carries no meaning, so the field is checked and ignored.
+			if !bucketKind {
+				return st, fmt.Errorf("%s: unknown field %q (allowed: Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)", where, f.name)
+			}
+			if _, err := scalar(f.raw, where+".Index", true); err != nil {
+				return st, err
+			}
 		default:
 			return st, fmt.Errorf("%s: unknown field %q (allowed: Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)", where, f.name)
 		}
@@ -410,10 +464,22 @@ func parseStatement(kind PolicyKind, raw json.RawMessage, i int, vars, strict bo
 	if !haveAction {
 		return st, fmt.Errorf("%s must contain actions (Action or NotAction)", where)
 	}
+	if bucketKind {
+		if err := checkBucketActions(acts); err != nil {
+			return st, fmt.Errorf("Policy has invalid action: %s: %w", where, err)
+		}
+	}
 	if st.actions, st.actionPats, err = compileActions(acts, strict); err != nil {
+		if bucketKind {
+			return st, fmt.Errorf("Policy has invalid action: %s: %w", where, err)
+		}
 		return st, fmt.Errorf("%s: %w", where, err)
 	}
-	if kind == PolicyTrust {
+	if bucketKind {
+		if err := parseBucketStatement(&st, o, where, principalRaw, havePrincipal, res, haveResource); err != nil {
+			return st, err
+		}
+	} else if kind == PolicyTrust {
 		if !havePrincipal {
 			return st, fmt.Errorf("%s: a trust policy statement must name a Principal", where)
 		}
@@ -421,7 +487,7 @@ func parseStatement(kind PolicyKind, raw json.RawMessage, i int, vars, strict bo
 			return st, fmt.Errorf("%s: a trust policy statement must not contain a Resource", where)
 		}
 		st.anyResource = true
-		if st.principal, err = parsePrincipal(principalRaw, where); err != nil {
+		if st.principal, err = parsePrincipal(principalRaw, where, false); err != nil {
 			return st, err
 		}
 	} else {
@@ -447,6 +513,9 @@ func parseStatement(kind PolicyKind, raw json.RawMessage, i int, vars, strict bo
 	}
 	if condRaw != nil {
 		if st.conds, err = parseConditions(condRaw, where, vars); err != nil {
+			if bucketKind {
+				return st, fmt.Errorf("Policy has an invalid condition: %w", err)
+			}
 			return st, err
 		}
 	}

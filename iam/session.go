@@ -261,6 +261,9 @@ func (d *Directory) sessionPrincipal(c *SessionClaims) (*principal, error) {
 			}
 		}
 		p = *r.p
+		if u := d.users[c.ParentUser]; u != nil {
+			p.setPosix(u.rec.PosixUID, u.rec.PosixGID)
+		}
 		p.varUserID = []string{r.rec.ID + ":" + c.SessionName}
 		p.trustNames = []string{"role/" + r.rec.Name, "assumed-role/" + r.rec.Name + "/" + c.SessionName}
 	} else {
