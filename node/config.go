@@ -12,6 +12,7 @@ import (
 
 	"github.com/cairn-s3/cairn/data"
 	"github.com/cairn-s3/cairn/iam"
+	"github.com/cairn-s3/cairn/s3api"
 )
 
 // Config is everything a node needs to start. Zero values mean defaults.
@@ -39,6 +40,9 @@ type Config struct {
 	// LifecycleInterval is how often the lifecycle worker scans.
 	LifecycleDay      time.Duration
 	LifecycleInterval time.Duration
+	// DefaultObjectOwnership is the ownership control of new buckets:
+	// ObjectWriter (ACLs active), BucketOwnerPreferred or BucketOwnerEnforced.
+	DefaultObjectOwnership string
 	// AccountID is the 12-digit account shown in IAM ARNs.
 	AccountID string
 	// MasterKey (64 hex digits, CAIRN_MASTER_KEY) seals secrets in the
@@ -87,6 +91,9 @@ func (c Config) WithDefaults() Config {
 	if c.LifecycleInterval == 0 {
 		c.LifecycleInterval = time.Hour
 	}
+	if c.DefaultObjectOwnership == "" {
+		c.DefaultObjectOwnership = s3api.OwnershipObjectWriter
+	}
 	if c.AccountID == "" {
 		c.AccountID = DefaultAccountID
 	}
@@ -132,6 +139,9 @@ func (c Config) Validate() error {
 	}
 	if c.LifecycleDay < time.Millisecond || c.LifecycleInterval < time.Millisecond {
 		return fmt.Errorf("lifecycle day length and interval must be positive durations")
+	}
+	if !s3api.ValidObjectOwnership(c.DefaultObjectOwnership) {
+		return fmt.Errorf("object ownership %q: want ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced", c.DefaultObjectOwnership)
 	}
 	if len(c.AccountID) != 12 || strings.Trim(c.AccountID, "0123456789") != "" {
 		return fmt.Errorf("account ID %q must be 12 digits", c.AccountID)

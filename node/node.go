@@ -120,7 +120,7 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 	}
 	// Loaded per request: a new Directory is published after every IAM change.
 	dir := s3api.LiveDirectory(n.state.Directory)
-	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1", Domain: cfg.Domain}, s3api.Deps{
+	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1", Domain: cfg.Domain, DefaultObjectOwnership: cfg.DefaultObjectOwnership}, s3api.Deps{
 		Buckets:    buckets{state: n.state, raft: n.raft, store: n.store},
 		Objects:    n.store,
 		Verifier:   sigv4.NewVerifier(dir),

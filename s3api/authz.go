@@ -10,7 +10,9 @@ import (
 
 // The authorization context: every request is asked about as an
 // iam.Request {Identity, Action (from the operation table), Bucket, Key,
-// BucketOwner, Conditions}. Conditions carries the request's context keys
+// BucketOwner, Conditions, ResourceContext}. ResourceContext is the
+// bucket's policy, ACLs, ownership and public access block
+// (authz_resource.go). Conditions carries the request's context keys
 // (DESIGN §5):
 //
 //	aws:SourceIp          the connection's peer address (proxies are not trusted)
@@ -21,6 +23,9 @@ import (
 //	s3:signatureversion   "AWS4-HMAC-SHA256" (signed requests)
 //	s3:authType           REST-HEADER or REST-QUERY-STRING (signed requests)
 //	s3:x-amz-acl          when the header is sent
+//	s3:x-amz-grant-read, -write, -read-acp, -write-acp, -full-control
+//	                      when the headers are sent
+//	s3:x-amz-object-ownership   CreateBucket, when the header is sent
 //	s3:VersionId          when a versionId is addressed
 //	s3:prefix             listings: always, "" when not given (as MinIO, so
 //	                      a "StringEquals s3:prefix ''" root-listing rule
@@ -153,6 +158,14 @@ func (s *Server) conditions(rq *request) map[string][]string {
 	if v := rq.hdr.get("x-amz-acl"); v != "" {
 		b.add("s3:x-amz-acl", v)
 	}
+	for _, g := range grantHeaders {
+		if v := rq.hdr.get(g.name); v != "" {
+			b.add("s3:"+g.name, v)
+		}
+	}
+	if v := rq.hdr.get("x-amz-object-ownership"); v != "" && rq.op.Kind == OpCreateBucket {
+		b.add("s3:x-amz-object-ownership", v)
+	}
 	if rq.op.VersionID != "" {
 		b.add("s3:VersionId", rq.op.VersionID)
 	}
@@ -202,7 +215,7 @@ func addRequestTags(b *condBuilder, header string) {
 // authzRequest is the authorization question for an S3 request: action
 // on the request's bucket and key (key "" for bucket and service actions).
 func (s *Server) authzRequest(rq *request, action, key string) iam.Request {
-	return iam.Request{
+	r := iam.Request{
 		Identity:    rq.ident,
 		Action:      action,
 		Bucket:      rq.op.Bucket,
@@ -210,4 +223,6 @@ func (s *Server) authzRequest(rq *request, action, key string) iam.Request {
 		BucketOwner: rq.bucket.Owner,
 		Conditions:  s.conditions(rq),
 	}
+	setRequestResource(&r, rq.resource())
+	return r
 }

@@ -33,7 +33,8 @@ func existingObjectOp(k OpKind) bool {
 	switch k {
 	case OpGetObject, OpHeadObject, OpDeleteObject, OpGetObjectAttributes,
 		OpGetObjectTagging, OpPutObjectTagging, OpDeleteObjectTagging,
-		OpGetObjectRetention, OpPutObjectRetention, OpGetObjectLegalHold, OpPutObjectLegalHold:
+		OpGetObjectRetention, OpPutObjectRetention, OpGetObjectLegalHold, OpPutObjectLegalHold,
+		OpGetObjectAcl, OpPutObjectAcl:
 		return true
 	}
 	return false
@@ -58,28 +59,44 @@ func (s *Server) addExistingObjectTags(rq *request) error {
 	if !existingObjectOp(rq.op.Kind) || !rq.bucketOK || rq.conds == nil || !s.needsExistingTags(rq) {
 		return nil
 	}
-	tags, err := s.existingTags(rq.ctx, rq.op.Bucket, rq.op.Key, rq.op.VersionID)
+	info, found, err := s.existingVersion(rq.ctx, rq.op.Bucket, rq.op.Key, rq.op.VersionID)
 	if err != nil {
 		return err
 	}
-	addExistingTags(rq.conds, tags)
+	if !found {
+		rq.objACLDone = true // no version: no object ACL either
+		return nil
+	}
+	addExistingTags(rq.conds, info.Meta.Tags)
+	// The same read answers a later need for the version's ACL
+	// (authz_resource.go).
+	if acl, err := versionACL(info); err == nil {
+		rq.objACL, rq.objOwner, rq.objACLFound, rq.objACLDone = acl, info.Owner, true, true
+	}
 	return nil
 }
 
 // existingTags returns the tags of a version; none when it does not exist
 // or is a delete marker.
 func (s *Server) existingTags(ctx context.Context, bucket, key, versionID string) (map[string]string, error) {
+	info, _, err := s.existingVersion(ctx, bucket, key, versionID)
+	return info.Meta.Tags, err
+}
+
+// existingVersion reads a version's record; found is false when it does
+// not exist or is a delete marker.
+func (s *Server) existingVersion(ctx context.Context, bucket, key, versionID string) (data.ObjectInfo, bool, error) {
 	info, err := s.deps.Objects.StatObject(ctx, bucket, key, data.GetOptions{VersionID: versionID})
 	switch {
 	case err == nil:
 		if info.DeleteMarker {
-			return nil, nil
+			return data.ObjectInfo{}, false, nil
 		}
-		return info.Meta.Tags, nil
+		return info, true, nil
 	case notFound(err), errors.Is(err, data.ErrDeleteMarker), errors.Is(err, data.ErrInvalidObjectName):
-		return nil, nil
+		return data.ObjectInfo{}, false, nil
 	}
-	return nil, err
+	return data.ObjectInfo{}, false, err
 }
 
 func addExistingTags(conds map[string][]string, tags map[string]string) {
@@ -111,5 +128,8 @@ func (s *Server) keyRequest(rq *request, key, versionID string, tags bool) (*req
 	}
 	krq := *rq
 	krq.conds = c
+	// The key's version, for authorize (an object ACL is read for it
+	// when a decision needs one).
+	krq.op.VersionID = versionID
 	return &krq, nil
 }

@@ -108,7 +108,9 @@ func (s *Server) createBucket(rq *request) (*response, error) {
 	name := rq.op.Bucket
 	// Object lock is chosen at creation and implies versioning, for ever.
 	objectLock := strings.EqualFold(rq.hdr.get("x-amz-bucket-object-lock-enabled"), "true")
-	if err := checkCannedACL(rq.hdr); err != nil {
+	// The ACL headers and x-amz-object-ownership (acl_write.go).
+	configs, err := s.newBucketConfigs(rq)
+	if err != nil {
 		return nil, err
 	}
 	body, err := rq.readBody(maxConfigBody)
@@ -138,6 +140,7 @@ func (s *Server) createBucket(rq *request) (*response, error) {
 		Owner:     rq.ident.CanonicalID,
 		OwnerName: rq.ident.DisplayName,
 		Region:    region,
+		Configs:   configs,
 	}
 	if objectLock {
 		b.ObjectLock, b.Versioning = true, meta.VersioningEnabled
@@ -203,21 +206,4 @@ func (s *Server) getBucketLocation(rq *request) (*response, error) {
 	w.b = appendEscaped(w.b, b.Region)
 	w.close("LocationConstraint")
 	return xmlResponse(http.StatusOK, w.bytes()), nil
-}
-
-// checkCannedACL accepts the canned ACLs that mean "owner only"; any other
-// ACL request is NotImplemented until ACLs land, rather than silently
-// creating something more private (or public) than asked for.
-func checkCannedACL(h *headers) error {
-	switch acl := h.get("x-amz-acl"); acl {
-	case "", "private", "bucket-owner-full-control":
-	default:
-		return s3errf(ErrNotImplemented, "The canned ACL %q is not implemented.", acl)
-	}
-	for _, g := range []string{"x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp", "x-amz-grant-full-control"} {
-		if h.has(g) {
-			return s3errf(ErrNotImplemented, "ACL grants are not implemented.")
-		}
-	}
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cairn-s3/cairn/data"
+	"github.com/cairn-s3/cairn/iam"
 	"github.com/cairn-s3/cairn/meta"
 )
 
@@ -157,13 +158,26 @@ func (s *Server) authorizeCopySource(rq *request, src copySource, srcBucket meta
 		}
 		req.Conditions = c
 	}
-	d := s.deps.Authorizer.Authorize(req)
+	// The source bucket's policy and ACLs decide too, and the source
+	// version's ACL when it could allow.
+	setRequestResource(&req, nil)
+	if srcBucket.Name != "" {
+		ba, err := s.bucketAccess(srcBucket)
+		switch {
+		case err == nil:
+			setRequestResource(&req, &ba.rc)
+		case rq.ident.Kind != iam.KindRoot:
+			return &Error{Code: ErrInternalError, Err: err}
+		}
+	}
+	d, err := s.decide(rq, req, objectTarget{bucket: src.Bucket, key: src.Key, versionID: src.VersionID})
+	if err != nil {
+		return err
+	}
 	if d.Allowed {
 		return nil
 	}
-	s.log.Debug("s3 access denied", "request_id", rq.id, "action", action,
-		"bucket", src.Bucket, "key", src.Key, "principal", rq.ident.Name, "kind", rq.ident.Kind.String(),
-		"policy", d.Policy, "statement", d.Statement, "reason", d.Reason)
+	s.logDenied(rq, action, src.Bucket, src.Key, d)
 	return &Error{Code: ErrAccessDenied, Err: fmt.Errorf("%w: copy source: %s", errAuthzDenied, d.Reason)}
 }
 
@@ -253,11 +267,17 @@ func (s *Server) copyObject(rq *request) (*response, error) {
 			return nil, err
 		}
 	}
-	// Object lock of the new version: its headers, else the default.
+	// Object lock of the new version: its headers, else the default. The
+	// ACL is the request's (a copy never copies the source's ACL).
 	vmeta, err := s.lockMetaFromHeaders(rq, b)
 	if err != nil {
 		return nil, err
 	}
+	owner, acl, err := s.newVersionACL(rq, rq.hdr, b)
+	if err != nil {
+		return nil, err
+	}
+	vmeta.ACL = acl
 	src, obj, err := s.openCopySource(rq)
 	if err != nil {
 		return nil, err
@@ -291,7 +311,7 @@ func (s *Server) copyObject(rq *request) (*response, error) {
 	dg := newCopyDigest(body, algs)
 	out, err := s.deps.Objects.PutObject(rq.ctx, b.Name, rq.op.Key, dg, info.Size, data.PutOptions{
 		Headers:   hdrs,
-		Owner:     writeOwner(rq, b),
+		Owner:     owner,
 		Versioned: putVersioned(b),
 		PosixUID:  rq.ident.PosixUID,
 		PosixGID:  rq.ident.PosixGID,

@@ -21,10 +21,10 @@
 //   - Paths are decoded from the raw request URI, never from fasthttp's
 //     normalised path: keys keep "//", "..", "+", spaces and any UTF-8.
 //     Keys are at most 1024 bytes, valid UTF-8, without NUL.
-//   - Every sub-resource query Cairn does not implement (?acl, ?policy,
-//     ...) and every unknown method is NotImplemented, never served as
-//     the plain operation. Headers that would silently change what is
-//     stored (SSE, non-private ACLs, If-None-Match other than "*") are
+//   - Every sub-resource query Cairn does not implement (?logging,
+//     ?website, ...) and every unknown method is NotImplemented, never
+//     served as the plain operation. Headers that would silently change
+//     what is stored (SSE, If-None-Match other than "*") are
 //     NotImplemented on PutObject too.
 //   - Request bodies are read only through sigv4.Payload, so a body that
 //     fails signature, SHA-256, Content-MD5 or checksum verification ends
@@ -70,11 +70,46 @@
 // elements are listed in iam_xml.go.
 //
 // Authorization context (authz.go): every S3 request is asked about as
-// iam.Request{Identity, Action, Bucket, Key, BucketOwner, Conditions},
-// Conditions holding the request's context keys, built once per request.
-// s3:ExistingObjectTag/<k> alone needs I/O: the addressed version's tags
-// are read before authorizing, and only when a policy of the caller uses
-// the key (authz_tags.go).
+// iam.Request{Identity, Action, Bucket, Key, BucketOwner, Conditions,
+// ResourceContext}, Conditions holding the request's context keys, built
+// once per request. s3:ExistingObjectTag/<k> alone needs I/O: the
+// addressed version's tags are read before authorizing, and only when a
+// policy of the caller uses the key (authz_tags.go).
+//
+// Bucket policies, ACLs, ownership controls and public access block
+// (bucketpolicy.go, acl*.go, ownership.go, publicaccess.go,
+// authz_resource.go): one decision for every request, signed or not
+// (DESIGN §5; package iam decides). ResourceContext carries the bucket's
+// compiled policy, decoded ACL, ownership rule and public access flags,
+// built once per bucket configuration and cached on the Server (bounded,
+// keyed by the exact stored texts), so no request re-parses them. An
+// object version's ACL is read only when the decision says it could allow
+// (Decision.NeedsObjectACL) — or comes free with the tags read above —
+// and the question is asked again. Unsigned requests are the anonymous
+// principal and succeed when a bucket-policy statement naming "*",
+// Everyone or Guest, or an AllUsers grant allows; presigned URLs act as
+// their signer; response-* overrides stay refused for anonymous GETs.
+// Stored encodings: the policy as sent (meta.ConfigPolicy), the bucket ACL
+// in iam's canonical JSON (meta.ConfigACL; absent = the owner's
+// FULL_CONTROL), {"v":1,"rule":…} (meta.ConfigOwnership; absent =
+// ObjectWriter) and {"v":1,"blockPublicAcls":…,…}
+// (meta.ConfigPublicAccessBlock); object ACLs in data.VersionMeta.ACL
+// (absent = the version owner's FULL_CONTROL, the default, which is
+// stored as absent). A stored configuration that does not parse fails
+// the bucket's requests with InternalError, except root's: deciding
+// without it could skip a Deny. ACL headers (x-amz-acl, x-amz-grant-*)
+// are honoured on CreateBucket, PutObject, CopyObject (a copy never
+// inherits its source's ACL), CreateMultipartUpload (applied at
+// completion) and POST forms ("acl"). Under BucketOwnerEnforced new
+// versions belong to the bucket owner, ACLs grant nothing, and ACL
+// writes other than the owner's full control are
+// AccessControlListNotSupported; stored ACLs are kept and apply again if
+// the controls are deleted. BlockPublicAcls refuses (AccessDenied) any
+// write of an ACL granting AllUsers or AuthenticatedUsers;
+// BlockPublicPolicy refuses a public policy (iam.Policy.IsPublic). The
+// policy simulator (iam_simulate.go) decides S3 resource ARNs with the
+// same context, and every denial is logged at debug level with the
+// deciding source, policy and statement.
 //
 // Versioning, tagging, object lock and lifecycle (versioning*.go,
 // tagging.go, objectlock.go, lifecycle.go): a bucket's versioning status
@@ -120,6 +155,13 @@
 // With Config.Domain, Host "<bucket>.<domain>[:port]" names the bucket
 // and the path is the key; Host "<domain>" and any other host are path
 // style.
+//
+// ACL deviations from AWS, on purpose: Cairn has no e-mail addresses, so
+// an emailAddress grantee names the IAM user whose name (else display
+// name) equals it, case-insensitively; a canonical-ID grantee must name a
+// principal of the IAM Directory (or the bucket owner or caller);
+// aws-exec-read grants nothing beyond private (no EC2 account); the
+// ownership controls and public access block exist at bucket level only.
 //
 // Deviations from AWS, on purpose: CreateBucket of a bucket you own is
 // always 409 BucketAlreadyOwnedByYou (no us-east-1 legacy 200); a

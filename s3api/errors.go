@@ -91,6 +91,17 @@ const (
 	ErrMaxPostPreDataLengthExceeded
 	ErrIncorrectNumberOfFilesInPostRequest
 
+	// Bucket policies, ACLs, ownership controls and public access block
+	// (issue 5).
+	ErrNoSuchBucketPolicy
+	ErrMalformedPolicy
+	ErrMalformedACLError
+	ErrUnresolvableGrantByEmailAddress
+	ErrAccessControlListNotSupported
+	ErrInvalidBucketAclWithObjectOwnership
+	ErrNoSuchPublicAccessBlockConfiguration
+	ErrOwnershipControlsNotFound
+
 	// Codes of the IAM and STS query APIs (written in their XML error
 	// format; see iam_errors.go for how S3 rows read on those APIs).
 	ErrIAMNoSuchEntity
@@ -186,6 +197,15 @@ var errorTable = [errCodeCount]errorSpec{
 	ErrMalformedPOSTRequest:                {"MalformedPOSTRequest", http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."},
 	ErrMaxPostPreDataLengthExceeded:        {"MaxPostPreDataLengthExceededError", http.StatusBadRequest, "Your POST request fields preceding the upload file were too large."},
 	ErrIncorrectNumberOfFilesInPostRequest: {"IncorrectNumberOfFilesInPostRequest", http.StatusBadRequest, "POST requires exactly one file upload per request."},
+
+	ErrNoSuchBucketPolicy:                   {"NoSuchBucketPolicy", http.StatusNotFound, "The bucket policy does not exist"},
+	ErrMalformedPolicy:                      {"MalformedPolicy", http.StatusBadRequest, "This policy contains invalid Json"},
+	ErrMalformedACLError:                    {"MalformedACLError", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema"},
+	ErrUnresolvableGrantByEmailAddress:      {"UnresolvableGrantByEmailAddress", http.StatusBadRequest, "The e-mail address you provided does not match any account on record."},
+	ErrAccessControlListNotSupported:        {"AccessControlListNotSupported", http.StatusBadRequest, "The bucket does not allow ACLs"},
+	ErrInvalidBucketAclWithObjectOwnership:  {"InvalidBucketAclWithObjectOwnership", http.StatusBadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+	ErrNoSuchPublicAccessBlockConfiguration: {"NoSuchPublicAccessBlockConfiguration", http.StatusNotFound, "The public access block configuration was not found"},
+	ErrOwnershipControlsNotFound:            {"OwnershipControlsNotFoundError", http.StatusNotFound, "The bucket ownership controls were not found"},
 
 	ErrIAMNoSuchEntity:               {"NoSuchEntity", http.StatusNotFound, "The request was rejected because it referenced an entity that does not exist."},
 	ErrIAMEntityAlreadyExists:        {"EntityAlreadyExists", http.StatusConflict, "The request was rejected because it attempted to create a resource that already exists."},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/cairn-s3/cairn/iam"
 	"github.com/cairn-s3/cairn/s3api/sigv4"
 )
 
@@ -110,6 +111,9 @@ func (s *Server) serve(rq *request) (resp *response, err error) {
 	}
 	if op.Bucket != "" {
 		rq.bucket, rq.bucketOK = s.deps.Buckets.Bucket(op.Bucket)
+		if err := s.loadAccess(rq); err != nil {
+			return nil, err
+		}
 	}
 	// The authorization context is built here, on the request's own
 	// goroutine: handlers that authorize objects concurrently
@@ -160,23 +164,37 @@ func (s *Server) dispatch(rq *request) (*response, error) {
 		return s.dispatchMultipartAndCopy(rq)
 	case OpGetBucketCors, OpPutBucketCors, OpDeleteBucketCors:
 		return s.dispatchCORS(rq)
+	case OpGetBucketPolicy, OpPutBucketPolicy, OpDeleteBucketPolicy, OpGetBucketPolicyStatus,
+		OpGetPublicAccessBlock, OpPutPublicAccessBlock, OpDeletePublicAccessBlock,
+		OpGetBucketOwnershipControls, OpPutBucketOwnershipControls, OpDeleteBucketOwnershipControls,
+		OpGetBucketAcl, OpPutBucketAcl, OpGetObjectAcl, OpPutObjectAcl:
+		return s.dispatchAccess(rq)
 	}
 	return nil, s3errf(ErrNotImplemented, "%s is not implemented.", rq.op.Kind)
 }
 
 // authorize asks the authorizer about action on the request's bucket and
-// key (with the request's context, authz.go); a denial is AccessDenied,
-// its explanation (deciding policy and statement) logged at debug level
-// only.
+// key (with the request's context and the bucket's resource context,
+// authz.go, authz_resource.go; key's version is the request's versionId);
+// a denial is AccessDenied, its explanation (what decided: source, policy
+// and statement) logged at debug level only.
 func (s *Server) authorize(rq *request, action, key string) error {
-	d := s.deps.Authorizer.Authorize(s.authzRequest(rq, action, key))
+	d, err := s.decide(rq, s.authzRequest(rq, action, key), objectTarget{bucket: rq.op.Bucket, key: key, versionID: rq.op.VersionID})
+	if err != nil {
+		return err
+	}
 	if d.Allowed {
 		return nil
 	}
-	s.log.Debug("s3 access denied", "request_id", rq.id, "action", action,
-		"bucket", rq.op.Bucket, "key", key, "principal", rq.ident.Name, "kind", rq.ident.Kind.String(),
-		"policy", d.Policy, "statement", d.Statement, "reason", d.Reason)
+	s.logDenied(rq, action, rq.op.Bucket, key, d)
 	return &Error{Code: ErrAccessDenied, Err: fmt.Errorf("%w: %s", errAuthzDenied, d.Reason)}
+}
+
+// logDenied logs a denial at debug level with what decided it.
+func (s *Server) logDenied(rq *request, action, bucket, key string, d iam.Decision) {
+	s.log.Debug("s3 access denied", "request_id", rq.id, "action", action,
+		"bucket", bucket, "key", key, "principal", rq.ident.Name, "kind", rq.ident.Kind.String(),
+		"source", d.Source, "policy", d.Policy, "statement", d.Statement, "reason", d.Reason)
 }
 
 // openPayload wraps the request body in the verified payload: reads fail

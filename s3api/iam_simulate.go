@@ -19,7 +19,16 @@ import (
 // SourcePolicyId is Decision.Policy (e.g. "user:alice/readwrite") and
 // whose StatementId (a Cairn element) is Decision.Statement — the Sid, or
 // "#<index>" for a statement without one. EvalReason carries
-// Decision.Reason.
+// Decision.Reason, and Cairn's DecisionSource element Decision.Source
+// (identity, bucket-policy, bucket-acl, object-acl, session,
+// service-account, root, bucket-owner or none).
+//
+// A ResourceArn naming an S3 bucket or object of an existing bucket is
+// decided with that bucket's policy, ACL, ownership controls and public
+// access block (the very resource context of a real request), and, for
+// an object, with the ACL of its latest version when the decision needs
+// it; the bucket policy's statements then show as SourcePolicyType
+// "resource".
 func (c *iamCall) simulatePrincipalPolicy() (*response, error) {
 	source, err := c.form.required("PolicySourceArn")
 	if err != nil {
@@ -67,8 +76,14 @@ func (c *iamCall) simulatePrincipalPolicy() (*response, error) {
 	for _, a := range actions {
 		for _, r := range resources {
 			req := iam.Request{Identity: id, Action: a, Conditions: conds}
-			c.simResource(&req, r)
-			results = append(results, result{a, r, c.dir.Authorize(req)})
+			if err := c.simResource(&req, r); err != nil {
+				return nil, err
+			}
+			d, err := c.simDecide(req)
+			if err != nil {
+				return nil, err
+			}
+			results = append(results, result{a, r, d})
 		}
 	}
 	return c.ok(func(w *xmlWriter) {
@@ -82,7 +97,7 @@ func (c *iamCall) simulatePrincipalPolicy() (*response, error) {
 			if res.d.Policy != "" {
 				w.open("member")
 				w.elem("SourcePolicyId", res.d.Policy)
-				w.elem("SourcePolicyType", sourcePolicyType(res.d.Policy))
+				w.elem("SourcePolicyType", sourcePolicyType(res.d))
 				if res.d.Statement != "" {
 					w.elem("StatementId", res.d.Statement)
 				}
@@ -92,6 +107,9 @@ func (c *iamCall) simulatePrincipalPolicy() (*response, error) {
 			w.open("MissingContextValues")
 			w.close("MissingContextValues")
 			w.elem("EvalReason", res.d.Reason)
+			if res.d.Source != "" {
+				w.elem("DecisionSource", res.d.Source)
+			}
 			w.close("member")
 		}
 		w.close("EvaluationResults")
@@ -128,17 +146,45 @@ func (c *iamCall) principalFromARN(arn string) (iam.PrincipalKind, string, error
 
 // simResource fills the resource of a simulated request: S3 ARNs become
 // Bucket and Key (so S3 matching, including ListBucket's prefix rule,
-// applies exactly as for a real request), anything else is Resource.
-func (c *iamCall) simResource(r *iam.Request, arn string) {
+// applies exactly as for a real request) and, for an existing bucket, its
+// resource context; anything else is Resource.
+func (c *iamCall) simResource(r *iam.Request, arn string) error {
 	rest, ok := strings.CutPrefix(arn, "arn:aws:s3:::")
 	if !ok || rest == "" || rest == "*" {
 		r.Resource = arn
-		return
+		return nil
 	}
 	r.Bucket, r.Key, _ = strings.Cut(rest, "/")
-	if b, ok := c.s.deps.Buckets.Bucket(r.Bucket); ok {
-		r.BucketOwner = b.Owner
+	b, ok := c.s.deps.Buckets.Bucket(r.Bucket)
+	if !ok {
+		return nil
 	}
+	r.BucketOwner = b.Owner
+	ba, err := c.s.bucketAccess(b)
+	if err != nil {
+		return err
+	}
+	setRequestResource(r, &ba.rc)
+	return nil
+}
+
+// simDecide decides a simulated request, reading the object's ACL (its
+// latest version) when the decision needs it and the ARN names one
+// object (no wildcard).
+func (c *iamCall) simDecide(req iam.Request) (iam.Decision, error) {
+	d := c.dir.Authorize(req)
+	rc := requestResource(req)
+	if d.Allowed || !d.NeedsObjectACL || rc == nil || req.Key == "" || strings.ContainsAny(req.Key, "*?") {
+		return d, nil
+	}
+	acl, owner, found, err := c.s.objectACL(c.rq.ctx, req.Bucket, req.Key, "")
+	if err != nil || !found {
+		return d, err
+	}
+	withObject := *rc
+	withObject.ObjectACL, withObject.ObjectOwner = &acl, owner
+	setRequestResource(&req, &withObject)
+	return c.dir.Authorize(req), nil
 }
 
 func evalDecision(d iam.Decision) string {
@@ -151,10 +197,15 @@ func evalDecision(d iam.Decision) string {
 	return "implicitDeny"
 }
 
-// sourcePolicyType is the AWS PolicySourceType of a Decision.Policy
-// ("user:alice/…" → user, "group:…" → group, "role:…" → role).
-func sourcePolicyType(policy string) string {
-	kind, _, _ := strings.Cut(policy, ":")
+// sourcePolicyType is the AWS PolicySourceType of a decision
+// ("user:alice/…" → user, "group:…" → group, "role:…" → role; the bucket
+// policy and ACLs → resource).
+func sourcePolicyType(d iam.Decision) string {
+	switch d.Source {
+	case iam.SourceBucketPolicy, iam.SourceBucketACL, iam.SourceObjectACL, iam.SourceBucketOwner:
+		return "resource"
+	}
+	kind, _, _ := strings.Cut(d.Policy, ":")
 	switch kind {
 	case "user", "group", "role":
 		return kind

@@ -24,7 +24,10 @@ import (
 //	        Expiration (absent: never), CreateDate
 //	SimulatePrincipalPolicy <MatchedStatements><member>: StatementId
 //	        (the Sid, or "#<index>"), next to SourcePolicyId; each
-//	        EvaluationResults member also carries EvalReason.
+//	        EvaluationResults member also carries EvalReason and
+//	        DecisionSource (identity, bucket-policy, bucket-acl,
+//	        object-acl, session, service-account, root, bucket-owner,
+//	        none).
 
 const iamTime = "2006-01-02T15:04:05Z"
 

@@ -45,15 +45,6 @@ func (s *Server) dispatchMultipartAndCopy(rq *request) (*response, error) {
 	return nil, s3errf(ErrNotImplemented, "%s is not implemented.", rq.op.Kind)
 }
 
-// writeOwner is the canonical ID a new version (or upload) belongs to:
-// the writer's, or the bucket owner's for an anonymous writer.
-func writeOwner(rq *request, b meta.Bucket) string {
-	if rq.ident.CanonicalID != "" {
-		return rq.ident.CanonicalID
-	}
-	return b.Owner
-}
-
 func (s *Server) createMultipartUpload(rq *request) (*response, error) {
 	b, err := rq.requireBucket()
 	if err != nil {
@@ -84,9 +75,15 @@ func (s *Server) createMultipartUpload(rq *request) (*response, error) {
 	if vmeta.Tags, err = parseTagQuery(rq.hdr.get("x-amz-tagging")); err != nil {
 		return nil, err
 	}
+	// The owner and ACL of the completed version (acl_write.go).
+	owner, acl, err := s.newVersionACL(rq, rq.hdr, b)
+	if err != nil {
+		return nil, err
+	}
+	vmeta.ACL = acl
 	up, err := s.deps.Objects.CreateMultipartUpload(rq.ctx, b.Name, rq.op.Key, data.PutOptions{
 		Headers:   hdrs,
-		Owner:     writeOwner(rq, b),
+		Owner:     owner,
 		Versioned: putVersioned(b),
 		PosixUID:  rq.ident.PosixUID,
 		PosixGID:  rq.ident.PosixGID,

@@ -30,15 +30,17 @@ func (s *Server) putObject(rq *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	owner := rq.ident.CanonicalID
-	if owner == "" {
-		owner = b.Owner // an anonymous writer's object belongs to the bucket owner
+	// The owner and ACL of the new version (acl_write.go).
+	owner, acl, err := s.newVersionACL(rq, rq.hdr, b)
+	if err != nil {
+		return nil, err
 	}
 	// Object lock headers, else the bucket's default retention.
 	vmeta, err := s.lockMetaFromHeaders(rq, b)
 	if err != nil {
 		return nil, err
 	}
+	vmeta.ACL = acl
 	if vmeta.Tags, err = parseTagQuery(rq.hdr.get("x-amz-tagging")); err != nil {
 		return nil, err
 	}
@@ -118,7 +120,7 @@ func checkPutHeaders(h *headers) error {
 			return s3errf(ErrNotImplemented, "The storage class %q is not implemented.", kv.value)
 		}
 	}
-	return checkCannedACL(h)
+	return nil
 }
 
 // objectHeadersFromRequest collects what PutObject stores besides the

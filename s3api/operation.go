@@ -63,6 +63,23 @@ const (
 	OpDeleteBucketCors
 	OpPreflight
 	OpPostObject
+
+	// Bucket policies, public access block, ownership controls and ACLs
+	// (issue 5).
+	OpGetBucketPolicy
+	OpPutBucketPolicy
+	OpDeleteBucketPolicy
+	OpGetBucketPolicyStatus
+	OpGetPublicAccessBlock
+	OpPutPublicAccessBlock
+	OpDeletePublicAccessBlock
+	OpGetBucketOwnershipControls
+	OpPutBucketOwnershipControls
+	OpDeleteBucketOwnershipControls
+	OpGetBucketAcl
+	OpPutBucketAcl
+	OpGetObjectAcl
+	OpPutObjectAcl
 	opKindCount // keep last
 )
 
@@ -175,6 +192,23 @@ var opTable = [opKindCount]opSpec{
 	OpDeleteBucketCors: {Name: "DeleteBucketCors", Action: "s3:PutBucketCORS", Resource: resBucket},
 	OpPreflight:        {Name: "PreflightRequest", Resource: resPreflight},
 	OpPostObject:       {Name: "PostObject", Action: "s3:PutObject", Resource: resPostForm, ReadsBody: true},
+
+	// AWS authorizes the deletes of the public access block and of the
+	// ownership controls as their Put actions.
+	OpGetBucketPolicy:               {Name: "GetBucketPolicy", Action: "s3:GetBucketPolicy", Resource: resBucket},
+	OpPutBucketPolicy:               {Name: "PutBucketPolicy", Action: "s3:PutBucketPolicy", Resource: resBucket, ReadsBody: true},
+	OpDeleteBucketPolicy:            {Name: "DeleteBucketPolicy", Action: "s3:DeleteBucketPolicy", Resource: resBucket},
+	OpGetBucketPolicyStatus:         {Name: "GetBucketPolicyStatus", Action: "s3:GetBucketPolicyStatus", Resource: resBucket},
+	OpGetPublicAccessBlock:          {Name: "GetPublicAccessBlock", Action: "s3:GetBucketPublicAccessBlock", Resource: resBucket},
+	OpPutPublicAccessBlock:          {Name: "PutPublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", Resource: resBucket, ReadsBody: true},
+	OpDeletePublicAccessBlock:       {Name: "DeletePublicAccessBlock", Action: "s3:PutBucketPublicAccessBlock", Resource: resBucket},
+	OpGetBucketOwnershipControls:    {Name: "GetBucketOwnershipControls", Action: "s3:GetBucketOwnershipControls", Resource: resBucket},
+	OpPutBucketOwnershipControls:    {Name: "PutBucketOwnershipControls", Action: "s3:PutBucketOwnershipControls", Resource: resBucket, ReadsBody: true},
+	OpDeleteBucketOwnershipControls: {Name: "DeleteBucketOwnershipControls", Action: "s3:PutBucketOwnershipControls", Resource: resBucket},
+	OpGetBucketAcl:                  {Name: "GetBucketAcl", Action: "s3:GetBucketAcl", Resource: resBucket},
+	OpPutBucketAcl:                  {Name: "PutBucketAcl", Action: "s3:PutBucketAcl", Resource: resBucket, ReadsBody: true},
+	OpGetObjectAcl:                  {Name: "GetObjectAcl", Action: "s3:GetObjectAcl", VersionAction: "s3:GetObjectVersionAcl", Resource: resObject},
+	OpPutObjectAcl:                  {Name: "PutObjectAcl", Action: "s3:PutObjectAcl", VersionAction: "s3:PutObjectVersionAcl", Resource: resObject, ReadsBody: true},
 }
 
 func (k OpKind) spec() opSpec {

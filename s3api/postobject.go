@@ -92,6 +92,11 @@ func (s *Server) postObject(rq *request) (*response, error) {
 	if err := s.authenticatePost(rq, form); err != nil {
 		return nil, err
 	}
+	// The bucket's policy and ACLs decide too: an anonymous form is
+	// allowed when they grant s3:PutObject to everyone.
+	if err := s.loadAccess(rq); err != nil {
+		return nil, err
+	}
 	key, err := postKey(form)
 	if err != nil {
 		return nil, err
@@ -259,10 +264,12 @@ func (s *Server) postPutOptions(rq *request, b meta.Bucket, form *postForm) (dat
 			return data.PutOptions{}, err
 		}
 	}
-	owner := rq.ident.CanonicalID
-	if owner == "" {
-		owner = b.Owner
+	// The form's "acl" field is x-amz-acl (acl_write.go).
+	owner, acl, err := s.newVersionACL(rq, fh, b)
+	if err != nil {
+		return data.PutOptions{}, err
 	}
+	vmeta.ACL = acl
 	return data.PutOptions{
 		Headers: hdrs, Owner: owner, Meta: vmeta, Versioned: putVersioned(b),
 		PosixUID: rq.ident.PosixUID, PosixGID: rq.ident.PosixGID,

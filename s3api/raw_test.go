@@ -240,11 +240,22 @@ func TestRawPutValidation(t *testing.T) {
 		t.Errorf("checksum sent with a range:\n%s", r.rawHead)
 	}
 	// Unsupported semantics are refused, not ignored.
-	for _, h := range []string{"x-amz-server-side-encryption: AES256", "x-amz-acl: public-read", `If-None-Match: "abc"`, "x-amz-storage-class: GLACIER"} {
+	for _, h := range []string{"x-amz-server-side-encryption: AES256", `If-None-Match: "abc"`, "x-amz-storage-class: GLACIER"} {
 		r = rc.do("PUT /raw/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"+h+"\r\n", []byte("x"), false)
 		if r.status != 501 {
 			t.Errorf("%s: %d %s", h, r.status, r.body)
 		}
+	}
+	// ACL headers are parsed: an unknown canned ACL, or canned and grant
+	// headers together, are refused before anything is stored.
+	for _, h := range []string{"x-amz-acl: public-everything", "x-amz-acl: private\r\nx-amz-grant-read: uri=\"" + iam.AllUsersURI + "\""} {
+		r = rc.do("PUT /raw/acl HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n"+h+"\r\n", []byte("x"), false)
+		if r.status != 400 {
+			t.Errorf("%s: %d %s", h, r.status, r.body)
+		}
+	}
+	if _, ok := ts.objects.m["raw"]["acl"]; ok {
+		t.Error("object with a refused ACL was stored")
 	}
 	// Metadata over 2 KiB.
 	r = rc.do("PUT /raw/k HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nx-amz-meta-big: "+strings.Repeat("v", 2100)+"\r\n", []byte("x"), false)

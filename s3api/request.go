@@ -46,6 +46,16 @@ type request struct {
 	// bucket is the addressed bucket's record, when it exists.
 	bucket   meta.Bucket
 	bucketOK bool
+	// access is the bucket's authorization configuration (policy, ACL,
+	// ownership, public access block; authz_resource.go), nil without a
+	// bucket.
+	access *bucketAccess
+	// objACL and objOwner cache the ACL of the version the request
+	// addresses once a decision needed it (objACLDone); objACLFound is
+	// false when that version does not exist.
+	objACL                  iam.ACL
+	objOwner                string
+	objACLFound, objACLDone bool
 
 	// body is the raw (still framed, unverified) request body.
 	body *countingReader

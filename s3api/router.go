@@ -22,17 +22,16 @@ type router struct {
 
 // unimplementedSubresource reports the S3 query parameters that select an
 // API Cairn does not implement yet. A request carrying one is
-// NotImplemented, never silently served as the plain method (a GET ?acl
-// answered as GetObject would be a wrong success). Implemented ones
+// NotImplemented, never silently served as the plain method (a GET ?logging
+// answered as ListObjects would be a wrong success). Implemented ones
 // (location, delete, versionId, list-type, response-*) are routed below;
 // any other parameter (x-id, ...) carries no meaning and is ignored.
 func unimplementedSubresource(name string) bool {
 	switch name {
-	case "accelerate", "acl", "analytics", "encryption",
+	case "accelerate", "analytics", "encryption",
 		"intelligent-tiering", "inventory", "logging",
-		"metrics", "notification", "ownershipControls",
-		"policy", "policyStatus", "publicAccessBlock",
-		"replication", "requestPayment", "restore", "select",
+		"metrics", "notification", "replication",
+		"requestPayment", "restore", "select",
 		"select-type", "session", "torrent",
 		"website", "renameObject",
 		"metadataConfiguration", "metadataTable", "Action":
@@ -193,6 +192,9 @@ func (rt router) serviceOp(op *Operation, method string, q query) error {
 }
 
 func (rt router) bucketOp(op *Operation, method string, q query, h headerFunc) error {
+	if handled, err := accessBucketOp(op, method, q); handled {
+		return err
+	}
 	if handled, err := rt.bucketSubresourceOp(op, method, q); handled {
 		return err
 	}
@@ -246,6 +248,9 @@ func (rt router) objectOp(op *Operation, method string, q query, h headerFunc) e
 		return s3err(ErrMethodNotAllowed)
 	}
 	op.VersionID, _ = q.get("versionId")
+	if handled, err := accessObjectOp(op, method, q); handled {
+		return err
+	}
 	if handled, err := rt.objectSubresourceOp(op, method, q); handled {
 		return err
 	}

@@ -59,6 +59,11 @@ type Config struct {
 	ProgressTimeout time.Duration
 	// Concurrency limits concurrent connections (0: fasthttp default).
 	Concurrency int
+	// DefaultObjectOwnership is the object ownership rule of buckets
+	// created without an x-amz-object-ownership header: ObjectWriter
+	// (default; ACLs active), BucketOwnerPreferred or BucketOwnerEnforced
+	// (ACLs disabled). Any other value is treated as ObjectWriter.
+	DefaultObjectOwnership string
 }
 
 func (c Config) withDefaults() Config {
@@ -84,6 +89,9 @@ func (c Config) withDefaults() Config {
 		c.ProgressTimeout = DefaultProgressTimeout
 	}
 	c.Domain = strings.ToLower(strings.TrimSuffix(c.Domain, "."))
+	if !ValidObjectOwnership(c.DefaultObjectOwnership) {
+		c.DefaultObjectOwnership = OwnershipObjectWriter
+	}
 	return c
 }
 
@@ -129,6 +137,11 @@ type Server struct {
 	// keyUsage is deps.Authorizer's answer to which condition keys its
 	// policies use (authz_tags.go); nil when it cannot say.
 	keyUsage iam.ConditionKeyUsage
+	// access caches each bucket's compiled policy, decoded ACL, ownership
+	// and public access block (authz_resource.go); names indexes the
+	// current Directory's principals for ACL grantees (acl_names.go).
+	access accessCache
+	names  principalCache
 
 	// idBase and idSeq generate request IDs unique to this process.
 	idBase uint64

@@ -70,6 +70,22 @@ ok "s3api get-object --range"
 if s3api head-object --bucket smoke --key missing >/dev/null 2>&1; then fail "head-object of a missing key succeeded"; fi
 ok "head-object missing → error"
 
+# Access control with the aws cli; anonymous access checked with curl.
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+[ "$(code "$endpoint/smoke/api/obj")" = 403 ] || fail "anonymous GET of a private object was not refused"
+s3api put-object-acl --bucket smoke --key api/obj --acl public-read || fail "put-object-acl public-read"
+grep -q READ <<<"$(s3api get-object-acl --bucket smoke --key api/obj --query 'Grants[].Permission' --output text)" || fail "get-object-acl shows no READ grant"
+[ "$(code "$endpoint/smoke/api/obj")" = 200 ] || fail "anonymous GET of a public-read object was refused"
+ok "object ACL public-read (aws s3api + curl)"
+s3api put-bucket-policy --bucket smoke --policy '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::smoke"}]}' \
+  || fail "put-bucket-policy"
+grep -q ListBucket <<<"$(s3api get-bucket-policy --bucket smoke --query Policy --output text)" || fail "get-bucket-policy"
+[ "$(code "$endpoint/smoke?list-type=2")" = 200 ] || fail "anonymous LIST under a public policy was refused"
+[ "$(code -X PUT --data x "$endpoint/smoke/anon.txt")" = 403 ] || fail "anonymous PUT was not refused"
+s3api delete-bucket-policy --bucket smoke || fail "delete-bucket-policy"
+[ "$(code "$endpoint/smoke?list-type=2")" = 403 ] || fail "anonymous LIST after deleting the policy was not refused"
+ok "bucket policy put/get/delete (aws s3api + curl)"
+
 s3 rm s3://smoke/dir/file.bin >/dev/null && ok "s3 rm"
 s3 rm --recursive s3://smoke/ >/dev/null && ok "s3 rm --recursive"
 [ -z "$(s3 ls s3://smoke/ --recursive)" ] || fail "bucket not empty after rm --recursive"

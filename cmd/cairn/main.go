@@ -87,6 +87,7 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		domain    = fs.String("domain", env("CAIRN_DOMAIN", ""), "serve virtual-host-style requests for BUCKET.DOMAIN (CAIRN_DOMAIN)")
 		lcDay     = fs.Duration("lifecycle-day-length", envDuration("CAIRN_LIFECYCLE_DAY", 24*time.Hour), "length of a lifecycle day; shorten only for tests (CAIRN_LIFECYCLE_DAY)")
 		lcEvery   = fs.Duration("lifecycle-interval", envDuration("CAIRN_LIFECYCLE_INTERVAL", time.Hour), "how often lifecycle rules are applied (CAIRN_LIFECYCLE_INTERVAL)")
+		ownership = fs.String("object-ownership", env("CAIRN_OBJECT_OWNERSHIP", "ObjectWriter"), "ownership control of new buckets: ObjectWriter, BucketOwnerPreferred or BucketOwnerEnforced (CAIRN_OBJECT_OWNERSHIP)")
 		accountID = fs.String("account-id", env("CAIRN_ACCOUNT_ID", node.DefaultAccountID), "12-digit account ID in IAM ARNs (CAIRN_ACCOUNT_ID)")
 		userPol   = fs.String("max-user-policy", env("CAIRN_MAX_USER_POLICY", "0"), "inline user policy size limit in characters, 0 = AWS default 2048 (CAIRN_MAX_USER_POLICY)")
 		groupPol  = fs.String("max-group-policy", env("CAIRN_MAX_GROUP_POLICY", "0"), "inline group policy size limit, 0 = 5120 (CAIRN_MAX_GROUP_POLICY)")
@@ -107,20 +108,21 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg := node.Config{
-		Address:           *address,
-		DataDir:           *dataDir,
-		Region:            *region,
-		AccountID:         *accountID,
-		Domain:            *domain,
-		LifecycleDay:      *lcDay,
-		LifecycleInterval: *lcEvery,
-		MasterKey:         os.Getenv("CAIRN_MASTER_KEY"),
-		TLSCert:           *tlsCert,
-		TLSKey:            *tlsKey,
-		LogLevel:          *logLevel,
-		LogFormat:         *logFormat,
-		RootUser:          os.Getenv("CAIRN_ROOT_USER"),
-		RootPassword:      os.Getenv("CAIRN_ROOT_PASSWORD"),
+		Address:                *address,
+		DataDir:                *dataDir,
+		Region:                 *region,
+		AccountID:              *accountID,
+		Domain:                 *domain,
+		DefaultObjectOwnership: *ownership,
+		LifecycleDay:           *lcDay,
+		LifecycleInterval:      *lcEvery,
+		MasterKey:              os.Getenv("CAIRN_MASTER_KEY"),
+		TLSCert:                *tlsCert,
+		TLSKey:                 *tlsKey,
+		LogLevel:               *logLevel,
+		LogFormat:              *logFormat,
+		RootUser:               os.Getenv("CAIRN_ROOT_USER"),
+		RootPassword:           os.Getenv("CAIRN_ROOT_PASSWORD"),
 	}
 	var err error
 	if cfg.Parity, err = strconv.Atoi(*parity); err != nil {
