@@ -74,10 +74,7 @@ func (s *Server) getBucketPolicy(_ *request, b meta.Bucket) (*response, error) {
 }
 
 func (s *Server) deleteBucketPolicy(rq *request, b meta.Bucket) (*response, error) {
-	if err := s.deps.Buckets.SetBucketConfig(rq.ctx, b.Name, meta.ConfigPolicy, "", true); err != nil {
-		return nil, err
-	}
-	return newResponse(http.StatusNoContent), nil
+	return s.deleteBucketConfig(rq, b, meta.ConfigPolicy)
 }
 
 // getBucketPolicyStatus says whether the bucket's policy is public (AWS's

@@ -124,22 +124,13 @@ func ownershipBody(rule string) []byte {
 }
 
 func (s *Server) putBucketOwnershipControls(rq *request, b meta.Bucket) (*response, error) {
-	body, err := rq.readBody(maxOwnershipBody)
-	if err != nil {
-		return nil, err
-	}
-	rule, err := parseOwnershipXML(body)
-	if err != nil {
-		return nil, err
-	}
-	v, err := encodeOwnership(rule)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.deps.Buckets.SetBucketConfig(rq.ctx, b.Name, meta.ConfigOwnership, v, false); err != nil {
-		return nil, err
-	}
-	return ok200(), nil
+	return s.putBucketConfig(rq, b, meta.ConfigOwnership, maxOwnershipBody, func(body []byte) (string, error) {
+		rule, err := parseOwnershipXML(body)
+		if err != nil {
+			return "", err
+		}
+		return encodeOwnership(rule)
+	})
 }
 
 func (s *Server) getBucketOwnershipControls(_ *request, b meta.Bucket) (*response, error) {
@@ -154,10 +145,7 @@ func (s *Server) getBucketOwnershipControls(_ *request, b meta.Bucket) (*respons
 }
 
 func (s *Server) deleteBucketOwnershipControls(rq *request, b meta.Bucket) (*response, error) {
-	if err := s.deps.Buckets.SetBucketConfig(rq.ctx, b.Name, meta.ConfigOwnership, "", true); err != nil {
-		return nil, err
-	}
-	return newResponse(http.StatusNoContent), nil
+	return s.deleteBucketConfig(rq, b, meta.ConfigOwnership)
 }
 
 // createOwnership is the rule a new bucket is created with and whether it

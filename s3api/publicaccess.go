@@ -131,22 +131,13 @@ func publicAccessBody(p publicAccessBlock) []byte {
 }
 
 func (s *Server) putPublicAccessBlock(rq *request, b meta.Bucket) (*response, error) {
-	body, err := rq.readBody(maxPublicAccessBody)
-	if err != nil {
-		return nil, err
-	}
-	p, err := parsePublicAccessXML(body)
-	if err != nil {
-		return nil, err
-	}
-	v, err := encodePublicAccess(p)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.deps.Buckets.SetBucketConfig(rq.ctx, b.Name, meta.ConfigPublicAccessBlock, v, false); err != nil {
-		return nil, err
-	}
-	return ok200(), nil
+	return s.putBucketConfig(rq, b, meta.ConfigPublicAccessBlock, maxPublicAccessBody, func(body []byte) (string, error) {
+		p, err := parsePublicAccessXML(body)
+		if err != nil {
+			return "", err
+		}
+		return encodePublicAccess(p)
+	})
 }
 
 func (s *Server) getPublicAccessBlock(_ *request, b meta.Bucket) (*response, error) {
@@ -161,10 +152,7 @@ func (s *Server) getPublicAccessBlock(_ *request, b meta.Bucket) (*response, err
 }
 
 func (s *Server) deletePublicAccessBlock(rq *request, b meta.Bucket) (*response, error) {
-	if err := s.deps.Buckets.SetBucketConfig(rq.ctx, b.Name, meta.ConfigPublicAccessBlock, "", true); err != nil {
-		return nil, err
-	}
-	return newResponse(http.StatusNoContent), nil
+	return s.deleteBucketConfig(rq, b, meta.ConfigPublicAccessBlock)
 }
 
 // blockedPublicACL is the error of a write that would set a public ACL on
