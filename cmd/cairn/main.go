@@ -20,6 +20,7 @@ const usage = `cairn — a clustered S3-compatible object store
 Usage:
   cairn server [flags]   start a node (see 'cairn server -h')
   cairn admin ...        manage users, groups, policies, service accounts, STS (see 'cairn admin -h')
+  cairn bench OP ...     load-test an S3 endpoint; compare runs (see 'cairn bench -h')
   cairn version          print the version
 
 `
@@ -41,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serverCmd(args[1:], stdout, stderr)
 	case "admin":
 		return adminCmd(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "cairn", version)
 		return 0
