@@ -120,8 +120,9 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 	}
 	// Loaded per request: a new Directory is published after every IAM change.
 	dir := s3api.LiveDirectory(n.state.Directory)
+	bks := buckets{state: n.state, raft: n.raft, store: n.store}
 	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1", Domain: cfg.Domain, DefaultObjectOwnership: cfg.DefaultObjectOwnership}, s3api.Deps{
-		Buckets:    buckets{state: n.state, raft: n.raft, store: n.store},
+		Buckets:    bks,
 		Objects:    n.store,
 		Verifier:   sigv4.NewVerifier(dir),
 		Authorizer: dir,
@@ -129,7 +130,7 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 		Health:     health{n},
 		Logger:     log.With("component", "s3"),
 	})
-	n.lifecycle = lifecycle.NewWorker(buckets{state: n.state}, n.store, lifecycle.Options{
+	n.lifecycle = lifecycle.NewWorker(bks, n.store, lifecycle.Options{
 		DayLength: cfg.LifecycleDay, Interval: cfg.LifecycleInterval, Logger: log.With("component", "lifecycle"),
 	})
 	n.lifecycle.Start(context.Background())
