@@ -15,36 +15,13 @@ import (
 // accessBucketOp routes a bucket request carrying ?policy, ?policyStatus,
 // ?publicAccessBlock, ?ownershipControls or ?acl.
 func accessBucketOp(op *Operation, method string, q query) (handled bool, err error) {
-	routes := [...]struct {
-		sub           string
-		get, put, del OpKind
-	}{
+	return routeSub(op, method, q, []subRoute{
 		{"policy", OpGetBucketPolicy, OpPutBucketPolicy, OpDeleteBucketPolicy},
 		{"policyStatus", OpGetBucketPolicyStatus, OpUnknown, OpUnknown},
 		{"publicAccessBlock", OpGetPublicAccessBlock, OpPutPublicAccessBlock, OpDeletePublicAccessBlock},
 		{"ownershipControls", OpGetBucketOwnershipControls, OpPutBucketOwnershipControls, OpDeleteBucketOwnershipControls},
 		{"acl", OpGetBucketAcl, OpPutBucketAcl, OpUnknown},
-	}
-	for _, r := range routes {
-		if !q.has(r.sub) {
-			continue
-		}
-		kind := OpUnknown
-		switch method {
-		case "GET":
-			kind = r.get
-		case "PUT":
-			kind = r.put
-		case "DELETE":
-			kind = r.del
-		}
-		if kind == OpUnknown {
-			return true, s3err(ErrMethodNotAllowed)
-		}
-		op.Kind = kind
-		return true, nil
-	}
-	return false, nil
+	})
 }
 
 // accessObjectOp routes an object request carrying ?acl (op.VersionID is

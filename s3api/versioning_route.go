@@ -14,40 +14,17 @@ func (rt router) bucketSubresourceOp(op *Operation, method string, q query) (han
 	if q.has("retention") || q.has("legal-hold") {
 		return true, s3err(ErrMethodNotAllowed)
 	}
-	// OpUnknown marks a method the sub-resource does not support.
-	routes := [...]struct {
-		sub           string
-		get, put, del OpKind
-	}{
+	handled, err = routeSub(op, method, q, []subRoute{
 		{"versioning", OpGetBucketVersioning, OpPutBucketVersioning, OpUnknown},
 		{"versions", OpListObjectVersions, OpUnknown, OpUnknown},
 		{"tagging", OpGetBucketTagging, OpPutBucketTagging, OpDeleteBucketTagging},
 		{"object-lock", OpGetObjectLockConfiguration, OpPutObjectLockConfiguration, OpUnknown},
 		{"lifecycle", OpGetBucketLifecycle, OpPutBucketLifecycle, OpDeleteBucketLifecycle},
+	})
+	if err == nil && handled && op.Kind == OpListObjectVersions {
+		err = parseVersionListParams(&op.List, q)
 	}
-	for _, r := range routes {
-		if !q.has(r.sub) {
-			continue
-		}
-		kind := OpUnknown
-		switch method {
-		case "GET":
-			kind = r.get
-		case "PUT":
-			kind = r.put
-		case "DELETE":
-			kind = r.del
-		}
-		if kind == OpUnknown {
-			return true, s3err(ErrMethodNotAllowed)
-		}
-		op.Kind = kind
-		if kind == OpListObjectVersions {
-			return true, parseVersionListParams(&op.List, q)
-		}
-		return true, nil
-	}
-	return false, nil
+	return handled, err
 }
 
 // objectSubresourceOp routes an object request carrying ?tagging,
@@ -58,34 +35,11 @@ func (rt router) objectSubresourceOp(op *Operation, method string, q query) (han
 			return true, s3err(ErrMethodNotAllowed)
 		}
 	}
-	routes := [...]struct {
-		sub           string
-		get, put, del OpKind
-	}{
+	return routeSub(op, method, q, []subRoute{
 		{"tagging", OpGetObjectTagging, OpPutObjectTagging, OpDeleteObjectTagging},
 		{"retention", OpGetObjectRetention, OpPutObjectRetention, OpUnknown},
 		{"legal-hold", OpGetObjectLegalHold, OpPutObjectLegalHold, OpUnknown},
-	}
-	for _, r := range routes {
-		if !q.has(r.sub) {
-			continue
-		}
-		kind := OpUnknown
-		switch method {
-		case "GET":
-			kind = r.get
-		case "PUT":
-			kind = r.put
-		case "DELETE":
-			kind = r.del
-		}
-		if kind == OpUnknown {
-			return true, s3err(ErrMethodNotAllowed)
-		}
-		op.Kind = kind
-		return true, nil
-	}
-	return false, nil
+	})
 }
 
 // parseVersionListParams reads ListObjectVersions parameters: prefix,
