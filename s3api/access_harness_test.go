@@ -86,25 +86,7 @@ func (as *accessServer) iamClient() *awsiam.Client {
 // policy (when not empty) and attached policies, and returns its client.
 func (as *accessServer) user(t *testing.T, name, inline string, attached ...string) *s3.Client {
 	t.Helper()
-	ctx := context.Background()
-	f := as.fake
-	if _, err := f.CreateUser(ctx, CreateUserInput{UserName: name}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.CreateAccessKey(ctx, CreateAccessKeyInput{UserName: name, AccessKeyID: name, SecretAccessKey: name + "-password"}); err != nil {
-		t.Fatal(err)
-	}
-	ref := EntityRef{Kind: EntityUser, Name: name}
-	if inline != "" {
-		if err := f.PutInlinePolicy(ctx, ref, "p", inline); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, p := range attached {
-		if err := f.AttachPolicy(ctx, ref, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addTestUser(t, as.fake, name, inline, attached...)
 	return as.client(name, name+"-password")
 }
 
@@ -250,3 +232,28 @@ const allowCreateBucket = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow
 
 // dataLatest addresses an object's latest version.
 var dataLatest = data.GetOptions{}
+
+// addTestUser creates a user whose access key is its name and whose secret
+// is name+"-password", with an inline policy (when not empty) and attached
+// policies.
+func addTestUser(t *testing.T, f *fakeIAM, name, inline string, attached ...string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := f.CreateUser(ctx, CreateUserInput{UserName: name}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.CreateAccessKey(ctx, CreateAccessKeyInput{UserName: name, AccessKeyID: name, SecretAccessKey: name + "-password"}); err != nil {
+		t.Fatal(err)
+	}
+	ref := EntityRef{Kind: EntityUser, Name: name}
+	if inline != "" {
+		if err := f.PutInlinePolicy(ctx, ref, "p", inline); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range attached {
+		if err := f.AttachPolicy(ctx, ref, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

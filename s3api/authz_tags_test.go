@@ -84,25 +84,7 @@ func (ts *tagAuthzServer) client(ak, sk string) *s3.Client {
 // policy (when not empty) and attached policies.
 func (ts *tagAuthzServer) user(t *testing.T, name, inline string, attached ...string) *s3.Client {
 	t.Helper()
-	ctx := context.Background()
-	f := ts.fake
-	if _, err := f.CreateUser(ctx, CreateUserInput{UserName: name}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.CreateAccessKey(ctx, CreateAccessKeyInput{UserName: name, AccessKeyID: name, SecretAccessKey: name + "-password"}); err != nil {
-		t.Fatal(err)
-	}
-	ref := EntityRef{Kind: EntityUser, Name: name}
-	if inline != "" {
-		if err := f.PutInlinePolicy(ctx, ref, "p", inline); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, p := range attached {
-		if err := f.AttachPolicy(ctx, ref, p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addTestUser(t, ts.fake, name, inline, attached...)
 	return ts.client(name, name+"-password")
 }
 

@@ -183,12 +183,9 @@ func retentionChangeAllowed(cur, next data.Retention, now time.Time, bypass bool
 }
 
 func (s *Server) putObjectRetention(rq *request) (*response, error) {
-	b, err := rq.requireBucket()
+	b, err := lockBucket(rq)
 	if err != nil {
 		return nil, err
-	}
-	if !b.ObjectLock {
-		return nil, s3err(ErrObjectLockNotEnabled)
 	}
 	body, err := rq.readBody(maxConfigBody)
 	if err != nil {
@@ -209,14 +206,7 @@ func (s *Server) putObjectRetention(rq *request) (*response, error) {
 }
 
 func (s *Server) getObjectRetention(rq *request) (*response, error) {
-	b, err := rq.requireBucket()
-	if err != nil {
-		return nil, err
-	}
-	if !b.ObjectLock {
-		return nil, s3err(ErrObjectLockNotEnabled)
-	}
-	info, err := s.deps.Objects.StatObject(rq.ctx, b.Name, rq.op.Key, data.GetOptions{VersionID: rq.op.VersionID})
+	b, info, err := s.lockedVersion(rq)
 	if err != nil {
 		return nil, err
 	}
@@ -261,12 +251,9 @@ func parseLegalHoldBody(body []byte) (bool, error) {
 }
 
 func (s *Server) putObjectLegalHold(rq *request) (*response, error) {
-	b, err := rq.requireBucket()
+	b, err := lockBucket(rq)
 	if err != nil {
 		return nil, err
-	}
-	if !b.ObjectLock {
-		return nil, s3err(ErrObjectLockNotEnabled)
 	}
 	body, err := rq.readBody(maxConfigBody)
 	if err != nil {
@@ -283,14 +270,7 @@ func (s *Server) putObjectLegalHold(rq *request) (*response, error) {
 }
 
 func (s *Server) getObjectLegalHold(rq *request) (*response, error) {
-	b, err := rq.requireBucket()
-	if err != nil {
-		return nil, err
-	}
-	if !b.ObjectLock {
-		return nil, s3err(ErrObjectLockNotEnabled)
-	}
-	info, err := s.deps.Objects.StatObject(rq.ctx, b.Name, rq.op.Key, data.GetOptions{VersionID: rq.op.VersionID})
+	b, info, err := s.lockedVersion(rq)
 	if err != nil {
 		return nil, err
 	}
@@ -305,4 +285,27 @@ func (s *Server) getObjectLegalHold(rq *request) (*response, error) {
 	r := xmlResponse(http.StatusOK, w.bytes())
 	setBucketVersionHeader(r, b, info)
 	return r, nil
+}
+
+// lockBucket is the addressed bucket of a retention or legal-hold call,
+// which only buckets created with object lock accept.
+func lockBucket(rq *request) (meta.Bucket, error) {
+	b, err := rq.requireBucket()
+	if err != nil {
+		return b, err
+	}
+	if !b.ObjectLock {
+		return b, s3err(ErrObjectLockNotEnabled)
+	}
+	return b, nil
+}
+
+// lockedVersion is lockBucket plus the addressed version's record.
+func (s *Server) lockedVersion(rq *request) (meta.Bucket, data.ObjectInfo, error) {
+	b, err := lockBucket(rq)
+	if err != nil {
+		return b, data.ObjectInfo{}, err
+	}
+	info, err := s.deps.Objects.StatObject(rq.ctx, b.Name, rq.op.Key, data.GetOptions{VersionID: rq.op.VersionID})
+	return b, info, err
 }
