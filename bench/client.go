@@ -200,8 +200,8 @@ func (cn *Conn) drain(body io.ReadCloser) (n int64, first time.Time, err error) 
 }
 
 // Put uploads data as bucket/key.
-func (cn *Conn) Put(ctx context.Context, bucket, key string, data []byte) error {
-	resp, err := cn.do(ctx, http.MethodPut, cn.c.objectURL(bucket, key, ""), bytes.NewReader(data), int64(len(data)))
+func (cn *Conn) Put(ctx context.Context, bucket, key string, data Payload, size int64) error {
+	resp, err := cn.do(ctx, http.MethodPut, cn.c.objectURL(bucket, key, ""), data.Section(0, size), size)
 	if err != nil {
 		return err
 	}
@@ -291,7 +291,7 @@ func encodeQuery(q url.Values) string {
 }
 
 // Multipart uploads data in parts of partSize: create, parts, complete.
-func (cn *Conn) Multipart(ctx context.Context, bucket, key string, data []byte, partSize int64) error {
+func (cn *Conn) Multipart(ctx context.Context, bucket, key string, data Payload, size, partSize int64) error {
 	u := cn.c.objectURL(bucket, key, "uploads")
 	resp, err := cn.do(ctx, http.MethodPost, u, nil, 0)
 	if err != nil {
@@ -310,10 +310,10 @@ func (cn *Conn) Multipart(ctx context.Context, bucket, key string, data []byte, 
 	partSize = max(partSize, 1)
 	var complete strings.Builder
 	complete.WriteString("<CompleteMultipartUpload>")
-	for part, off := 1, int64(0); off < int64(len(data)) || part == 1; part++ {
-		end := min(off+partSize, int64(len(data)))
+	for part, off := 1, int64(0); off < size || part == 1; part++ {
+		end := min(off+partSize, size)
 		q := url.Values{"partNumber": {strconv.Itoa(part)}, "uploadId": {uploadID}}
-		resp, err := cn.do(ctx, http.MethodPut, cn.c.objectURL(bucket, key, encodeQuery(q)), bytes.NewReader(data[off:end]), end-off)
+		resp, err := cn.do(ctx, http.MethodPut, cn.c.objectURL(bucket, key, encodeQuery(q)), data.Section(off, end-off), end-off)
 		if err != nil {
 			cn.abort(bucket, key, uploadID)
 			return err
@@ -325,7 +325,7 @@ func (cn *Conn) Multipart(ctx context.Context, bucket, key string, data []byte, 
 		}
 		fmt.Fprintf(&complete, "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>", part, html.EscapeString(etag))
 		off = end
-		if off >= int64(len(data)) {
+		if off >= size {
 			break
 		}
 	}

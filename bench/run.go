@@ -180,7 +180,7 @@ type worker struct {
 // runState is what the workers share.
 type runState struct {
 	cfg          *Config
-	data         []byte // random payload; shared read-only
+	data         Payload // random bytes; shared read-only
 	pool         keyPool
 	keySeq       atomic.Int64
 	measureStart time.Time
@@ -211,7 +211,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer client.Close()
-	st := &runState{cfg: &cfg, data: make([]byte, max(cfg.Size.Max, 1))}
+	st := &runState{cfg: &cfg, data: make(Payload, min(max(cfg.Size.Max, 1), maxPayloadBuffer))}
 	if _, err := rand.Read(st.data); err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func prepare(ctx context.Context, st *runState, workers []*worker) error {
 			for next.Add(1) <= int64(st.cfg.Objects) {
 				key := fmt.Sprintf("%sobj%010d", st.cfg.Prefix, st.keySeq.Add(1))
 				size := st.cfg.Size.Pick(w.r)
-				if err := w.conn.Put(ctx, st.cfg.Bucket, key, st.data[:size]); err != nil {
+				if err := w.conn.Put(ctx, st.cfg.Bucket, key, st.data, size); err != nil {
 					mu.Lock()
 					if firstErr == nil {
 						firstErr = err
@@ -403,9 +403,9 @@ func (w *worker) exec(ctx context.Context, st *runState, op Op, start time.Time)
 	key := st.newKey(w)
 	size := cfg.Size.Pick(w.r)
 	if op == OpMultipart {
-		err = w.conn.Multipart(ctx, cfg.Bucket, key, st.data[:size], cfg.PartSize)
+		err = w.conn.Multipart(ctx, cfg.Bucket, key, st.data, size, cfg.PartSize)
 	} else {
-		err = w.conn.Put(ctx, cfg.Bucket, key, st.data[:size])
+		err = w.conn.Put(ctx, cfg.Bucket, key, st.data, size)
 	}
 	if err == nil || ctx.Err() == nil {
 		// A failed put may still have landed; cleanup deletes it anyway.

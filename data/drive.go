@@ -27,8 +27,9 @@ type DriveStat struct {
 // ShardWriter receives one shard file of one part in a drive's tmp area.
 type ShardWriter interface {
 	io.Writer
-	// Close makes the bytes durable (fsync) but does not publish them;
-	// Drive.Commit does.
+	// Close finishes writing the file. It is neither durable nor
+	// visible yet: Drive.Commit (or the part commit of a multipart upload)
+	// makes it both, before the index refers to it.
 	Close() error
 	// Abort discards the file. It is safe to call after Close or twice.
 	Abort()

@@ -45,8 +45,11 @@ func (OSFS) ReadDir(name string) ([]fs.DirEntry, error)   { return os.ReadDir(na
 func (OSFS) Stat(name string) (fs.FileInfo, error)        { return os.Stat(name) }
 
 // syncDir fsyncs a directory so renames and creations in it are durable.
-func syncDir(fsys FS, dir string) error {
-	f, err := fsys.OpenFile(dir, os.O_RDONLY, 0)
+func syncDir(fsys FS, dir string) error { return syncPath(fsys, dir) }
+
+// syncPath fsyncs a file or directory by name.
+func syncPath(fsys FS, name string) error {
+	f, err := fsys.OpenFile(name, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

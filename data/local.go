@@ -38,6 +38,9 @@ type LocalDrive struct {
 	closed atomic.Bool
 	grace  time.Duration
 
+	// bufs recycles the shard writers' aligned buffers.
+	bufs alignedPool
+
 	trashMu sync.Mutex
 	trash   []trashEntry // oldest first; guarded by trashMu
 }
@@ -146,36 +149,7 @@ func (d *LocalDrive) CreateShard(ctx context.Context, stageID string, part int) 
 	if err != nil {
 		return nil, fmt.Errorf("data: create shard on %s: %w", d.root, err)
 	}
-	return &localShardWriter{f: f, name: name, fs: d.fs}, nil
-}
-
-type localShardWriter struct {
-	f      File
-	name   string
-	fs     FS
-	closed bool
-}
-
-func (w *localShardWriter) Write(p []byte) (int, error) { return w.f.Write(p) }
-
-func (w *localShardWriter) Close() error {
-	if w.closed {
-		return nil
-	}
-	w.closed = true
-	err := w.f.Sync()
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func (w *localShardWriter) Abort() {
-	if !w.closed {
-		w.closed = true
-		w.f.Close()
-	}
-	w.fs.Remove(w.name)
+	return &localShardWriter{f: f, name: name, fs: d.fs, pool: &d.bufs}, nil
 }
 
 func (d *LocalDrive) AbortStage(ctx context.Context, stageID string) error {
@@ -256,15 +230,31 @@ func (d *LocalDrive) publish(stageID, dataID string) error {
 	if err := d.fs.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
+	names := make([]string, 0, len(entries))
 	for _, e := range entries {
 		if err := d.fs.Rename(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
 			return err
 		}
+		names = append(names, filepath.Join(dst, e.Name()))
 	}
-	if err := syncDir(d.fs, dst); err != nil {
-		return err
+	// The files' bytes, their names in dst and dst's name in its parent
+	// become durable together: the syncs run at once, so the filesystem can
+	// serve them with one journal commit instead of one after another.
+	// Nothing refers to the files until the index commit that follows.
+	syncs := append(names, dst, filepath.Dir(dst))
+	errs := make([]error, len(syncs))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 16) // a healed upload can have thousands of parts
+	for i, name := range syncs {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			errs[i] = syncPath(d.fs, name)
+		}()
 	}
-	if err := syncDir(d.fs, filepath.Dir(dst)); err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	return d.fs.Remove(src)

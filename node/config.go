@@ -54,6 +54,9 @@ type Config struct {
 	// serves HTTPS only.
 	TLSCert string
 	TLSKey  string
+	// DebugAddress, when set, serves Go's pprof endpoints there
+	// (unauthenticated: keep it on loopback).
+	DebugAddress string
 	// LogLevel is debug, info, warn or error; LogFormat is text or json.
 	LogLevel  string
 	LogFormat string

@@ -36,6 +36,8 @@ type Node struct {
 	lifecycle *lifecycle.Worker
 	ln        net.Listener
 	served    chan error
+	// debug serves pprof when Config.DebugAddress is set; nil otherwise.
+	debug *debugServer
 }
 
 // Run starts a node from cfg, serves until ctx is cancelled, then stops it
@@ -121,10 +123,11 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 	// Loaded per request: a new Directory is published after every IAM change.
 	dir := s3api.LiveDirectory(n.state.Directory)
 	bks := buckets{state: n.state, raft: n.raft, store: n.store}
+	verifier := sigv4.NewVerifier(dir)
 	n.api = s3api.New(s3api.Config{Region: cfg.Region, HostID: "node1", Domain: cfg.Domain, DefaultObjectOwnership: cfg.DefaultObjectOwnership}, s3api.Deps{
 		Buckets:    bks,
 		Objects:    n.store,
-		Verifier:   sigv4.NewVerifier(dir),
+		Verifier:   verifier,
 		Authorizer: dir,
 		IAM:        iamSvc,
 		Health:     health{n},
@@ -134,6 +137,11 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 		DayLength: cfg.LifecycleDay, Interval: cfg.LifecycleInterval, Logger: log.With("component", "lifecycle"),
 	})
 	n.lifecycle.Start(context.Background())
+	if cfg.DebugAddress != "" {
+		if n.debug, err = startDebug(cfg.DebugAddress, log); err != nil {
+			return nil, err
+		}
+	}
 	if n.ln, err = listen(cfg); err != nil {
 		return nil, err
 	}
@@ -190,6 +198,14 @@ func listen(cfg Config) (net.Listener, error) {
 // Addr is the address the S3 server listens on.
 func (n *Node) Addr() string { return n.ln.Addr().String() }
 
+// DebugAddr is the address of the profiling endpoints, "" when disabled.
+func (n *Node) DebugAddr() string {
+	if n.debug == nil {
+		return ""
+	}
+	return n.debug.Addr()
+}
+
 // Stop drains the S3 server, then closes Raft, the state and the drives.
 func (n *Node) Stop(ctx context.Context) error {
 	var errs []error
@@ -209,6 +225,9 @@ func (n *Node) Stop(ctx context.Context) error {
 // closeBelowAPI closes what Start opened before the S3 server, in reverse.
 func (n *Node) closeBelowAPI() error {
 	var errs []error
+	if n.debug != nil {
+		errs = append(errs, n.debug.Close())
+	}
 	if n.lifecycle != nil {
 		n.lifecycle.Stop()
 	}
