@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"io"
+	mrand "math/rand/v2"
 	"testing"
 )
 
@@ -33,5 +34,40 @@ func TestPayloadSection(t *testing.T) {
 	}
 	if out.String() != "789012345678" {
 		t.Errorf("3-byte reads: %q", out.String())
+	}
+}
+
+// TestKeyPoolReadersBlockDeletes: a key handed to a reader is not handed to
+// a delete until released, in both key orders.
+func TestKeyPoolReadersBlockDeletes(t *testing.T) {
+	for _, seq := range []bool{false, true} {
+		r := mrand.New(mrand.NewPCG(1, 2))
+		var p keyPool
+		p.add("a")
+		p.add("b")
+		k, ok := p.pick(r, 0, seq)
+		if !ok {
+			t.Fatal("pick from a full pool failed")
+		}
+		other, ok := p.take(r, seq)
+		for !ok { // random order may need another try
+			other, ok = p.take(r, seq)
+		}
+		if other == k {
+			t.Fatalf("sequential=%v: take returned %q while it is being read", seq, k)
+		}
+		if _, ok := p.take(r, seq); ok {
+			t.Fatalf("sequential=%v: take returned the key being read", seq)
+		}
+		p.release(k)
+		if got, ok := p.take(r, seq); !ok || got != k {
+			// random order: retry a few times
+			for i := 0; i < 20 && !ok; i++ {
+				got, ok = p.take(r, seq)
+			}
+			if !ok || got != k {
+				t.Fatalf("sequential=%v: after release take = %q, %v", seq, got, ok)
+			}
+		}
 	}
 }

@@ -85,9 +85,13 @@ func (c *Config) normalize() error {
 
 // keyPool holds the keys that exist for reads and deletes. Its lock is taken
 // per operation by get/stat/delete; that costs far less than the request.
+//
+// A key being read is not handed to a delete until the read is over
+// (release), so a mixed run never counts a NoSuchKey of its own making.
 type keyPool struct {
-	mu   sync.RWMutex
-	keys []string
+	mu      sync.Mutex
+	keys    []string
+	reading map[string]int // readers per key
 }
 
 func (p *keyPool) add(k string) {
@@ -96,35 +100,65 @@ func (p *keyPool) add(k string) {
 	p.mu.Unlock()
 }
 
-// pick returns a random key, or the n-th modulo the pool for round robin.
+// pick returns a random key, or the n-th modulo the pool for round robin,
+// to read; the caller releases it when the read is over.
 func (p *keyPool) pick(r *mrand.Rand, seq int, sequential bool) (string, bool) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if len(p.keys) == 0 {
 		return "", false
 	}
-	if sequential {
-		return p.keys[seq%len(p.keys)], true
+	i := seq % len(p.keys)
+	if !sequential {
+		i = r.IntN(len(p.keys))
 	}
-	return p.keys[r.IntN(len(p.keys))], true
+	k := p.keys[i]
+	if p.reading == nil {
+		p.reading = map[string]int{}
+	}
+	p.reading[k]++
+	return k, true
 }
 
-// take removes and returns a key (the oldest when sequential).
+func (p *keyPool) release(k string) {
+	p.mu.Lock()
+	if p.reading[k]--; p.reading[k] <= 0 {
+		delete(p.reading, k)
+	}
+	p.mu.Unlock()
+}
+
+// take removes and returns a key that nobody is reading (the oldest such
+// when sequential). It reports false when none is free.
 func (p *keyPool) take(r *mrand.Rand, sequential bool) (string, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	n := len(p.keys)
-	if n == 0 {
+	i := -1
+	if sequential {
+		for j := 0; j < n && i < 0; j++ {
+			if p.reading[p.keys[j]] == 0 {
+				i = j
+			}
+		}
+	} else {
+		for range 8 { // a few tries: readers hold few keys of many
+			if j := r.IntN(max(n, 1)); n > 0 && p.reading[p.keys[j]] == 0 {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 {
 		return "", false
 	}
-	i := 0
-	if !sequential {
-		i = r.IntN(n)
-	}
 	k := p.keys[i]
-	if sequential {
+	switch {
+	case sequential && i == 0:
 		p.keys = p.keys[1:]
-	} else {
+	case sequential:
+		p.keys = append(p.keys[:i], p.keys[i+1:]...)
+	default:
 		p.keys[i] = p.keys[n-1]
 		p.keys = p.keys[:n-1]
 	}
@@ -387,8 +421,10 @@ func (w *worker) exec(ctx context.Context, st *runState, op Op, start time.Time)
 		switch op {
 		case OpGet:
 			n, ttfb, err = w.conn.Get(ctx, cfg.Bucket, key, start)
+			st.pool.release(key)
 		case OpStat:
 			err = w.conn.Stat(ctx, cfg.Bucket, key)
+			st.pool.release(key)
 		case OpDelete:
 			err = w.conn.Delete(ctx, cfg.Bucket, key)
 		}

@@ -49,7 +49,7 @@
 //
 // PUT streams the body through one pooled block buffer (memory does not
 // grow with the object), writes every block's shards to all drives in
-// parallel, reads the body to io.EOF, calls Seal, fsyncs, then commits the
+// parallel, reads the body to io.EOF, calls Seal, then commits the
 // record on every drive and succeeds on the write quorum (k, or k+1 when
 // k == m). A failed PUT aborts its stage and rolls back the commits that
 // happened. Reads ask every drive for the record, need n − writeQuorum + 1
@@ -139,9 +139,15 @@
 // # Invariants
 //
 //   - INVARIANT: the index record is the commit point. Shard files are
-//     fsynced and renamed into objects/ before the record naming them is
-//     stored; nothing is visible before that, and a crash leaves only tmp
-//     (emptied at open) or an unreferenced folder (swept by HealAll).
+//     renamed into objects/ and then fsynced together with their folder
+//     and its parent (one grouped journal commit, see LocalDrive.publish)
+//     before the record naming them is stored; nothing is visible before
+//     that, and a crash leaves only tmp (emptied at open) or an
+//     unreferenced folder (swept by HealAll).
+//   - Shard files are written through aligned 1 MiB buffers and, once a
+//     shard is larger than 128 KiB, with O_DIRECT where the filesystem
+//     allows it (shardwriter.go): a PUT never reads back what it wrote, and
+//     copying it through the page cache cost more CPU than hashing it.
 //   - INVARIANT: a shard folder is retired only after no record references
 //     it, and then lives in trash for TrashGrace, so a GET that resolved a
 //     version just before it was replaced or deleted can still read it.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cairn-s3/cairn/iam"
+	"github.com/cairn-s3/cairn/s3api/internal/md5lanes"
 )
 
 // Request is the part of an HTTP request that a signature covers. It is
@@ -71,6 +72,8 @@ type Auth struct {
 	Service string
 
 	st signingState
+	// lanes hash large bodies' MD5 (Verifier.MD5); nil: crypto/md5.
+	lanes *md5lanes.Lanes
 }
 
 // Verifier authenticates requests against a credential store. It is safe
@@ -83,6 +86,9 @@ type Verifier struct {
 	MaxSkew time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MD5, when set, hashes the MD5 (ETag) of large bodies on vector lanes
+	// shared by all requests (see package md5lanes); nil: crypto/md5.
+	MD5 *md5lanes.Lanes
 
 	vs verifierState
 }

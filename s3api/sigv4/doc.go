@@ -25,7 +25,9 @@
 //     signature, x-amz-content-sha256, Content-MD5 and the x-amz-checksum
 //     (CRC32, CRC32C, CRC64NVME, SHA1, SHA256; from a header or a trailer,
 //     or only computed when just the algorithm was named). MD5 (the ETag)
-//     is computed in the same pass.
+//     is computed in the same pass; bodies of 256 KiB and more (or of
+//     unknown length) are hashed on the Verifier's shared MD5 lanes
+//     (s3api/internal/md5lanes) when the build has them.
 //
 // Invariants:
 //   - Nothing reaches io.EOF unverified: Payload.Read returns io.EOF only

@@ -54,7 +54,6 @@ func (a *Auth) NewPayload(body io.Reader, header func(name string) string) (*Pay
 	p := &Payload{r: body}
 	st := &p.p
 	st.mode = a.Payload
-	st.md5 = md5.New()
 
 	size, err := parseLength(header("content-length"), "Content-Length")
 	if err != nil {
@@ -76,6 +75,10 @@ func (a *Auth) NewPayload(body io.Reader, header func(name string) string) (*Pay
 		}
 	}
 	st.size = size
+	st.md5 = md5.New()
+	if size < 0 || size >= lanesMinBody {
+		st.md5 = a.lanes.New()
+	}
 
 	if s := header("content-md5"); s != "" {
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
@@ -92,6 +95,10 @@ func (a *Auth) NewPayload(body io.Reader, header func(name string) string) (*Pay
 	}
 	return p, nil
 }
+
+// lanesMinBody is the smallest body hashed on the MD5 lanes: smaller ones
+// take microseconds alone and would only pay the hand-offs.
+const lanesMinBody = 256 << 10
 
 func parseLength(s, name string) (int64, error) {
 	if s == "" {

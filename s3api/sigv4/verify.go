@@ -11,6 +11,7 @@ import (
 	sha256 "github.com/minio/sha256-simd"
 
 	"github.com/cairn-s3/cairn/iam"
+	"github.com/cairn-s3/cairn/s3api/internal/md5lanes"
 )
 
 const (
@@ -55,7 +56,7 @@ func (e *SignatureError) Unwrap() error { return ErrSignatureDoesNotMatch }
 // NewVerifier returns a Verifier over a credential store with AWS's
 // 15-minute clock skew.
 func NewVerifier(creds iam.CredentialLookup) *Verifier {
-	return &Verifier{Creds: creds, MaxSkew: defaultMaxSkew}
+	return &Verifier{Creds: creds, MaxSkew: defaultMaxSkew, MD5: md5lanes.NewLanes()}
 }
 
 func (v *Verifier) now() time.Time {
@@ -76,6 +77,14 @@ func (v *Verifier) maxSkew() time.Duration {
 // request that carries no signature at all, and an error wrapping one of
 // the package's errors for anything signed that does not verify.
 func (v *Verifier) Verify(r *Request) (*Auth, error) {
+	a, err := v.verify(r)
+	if a != nil {
+		a.lanes = v.MD5
+	}
+	return a, err
+}
+
+func (v *Verifier) verify(r *Request) (*Auth, error) {
 	authz := r.Header("authorization")
 	presigned := queryHasKey(r.RawQuery, "X-Amz-Algorithm")
 	switch {
