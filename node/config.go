@@ -54,6 +54,10 @@ type Config struct {
 	// serves HTTPS only.
 	TLSCert string
 	TLSKey  string
+	// TrashGrace is how long the shard files of replaced or deleted
+	// versions stay readable for GETs already under way; 0 = the data
+	// plane's default (10 minutes). Disk space they hold is freed after it.
+	TrashGrace time.Duration
 	// DebugAddress, when set, serves Go's pprof endpoints there
 	// (unauthenticated: keep it on loopback).
 	DebugAddress string
@@ -108,6 +112,9 @@ func (c Config) WithDefaults() Config {
 
 // Validate reports the first configuration error in words an operator can act on.
 func (c Config) Validate() error {
+	if c.TrashGrace < 0 {
+		return fmt.Errorf("trash grace %v is negative", c.TrashGrace)
+	}
 	n := len(c.Drives)
 	if n < 1 || n > 16 {
 		return fmt.Errorf("an erasure set needs 1 to 16 drives, got %d", n)

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestExpandDrives(t *testing.T) {
@@ -58,6 +59,8 @@ func TestConfigValidate(t *testing.T) {
 		{"short secret", func(c *Config) { c.RootUser, c.RootPassword = "admin", "short" }, "8 characters"},
 		{"bad level", func(c *Config) { c.LogLevel = "loud" }, "log level"},
 		{"bad format", func(c *Config) { c.LogFormat = "xml" }, "log format"},
+		{"negative trash grace", func(c *Config) { c.TrashGrace = -time.Second }, "negative"},
+		{"short trash grace", func(c *Config) { c.TrashGrace = time.Second }, ""},
 	}
 	for _, tc := range tests {
 		c := base

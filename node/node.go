@@ -89,7 +89,7 @@ func Start(cfg Config, log *slog.Logger, stdout io.Writer) (_ *Node, err error) 
 			filepath.Join(system, "root.json"), root.AccessKey, root.SecretKey)
 	}
 
-	n.store, err = data.Open(cfg.Drives, data.LocalOptions{Logger: log.With("component", "data")}, data.Options{
+	n.store, err = data.Open(cfg.Drives, data.LocalOptions{Logger: log.With("component", "data"), TrashGrace: cfg.TrashGrace}, data.Options{
 		Parity:          cfg.Parity,
 		InlineThreshold: cfg.InlineThreshold,
 		Logger:          log.With("component", "data"),

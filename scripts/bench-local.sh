@@ -4,6 +4,8 @@
 # Usage: scripts/bench-local.sh [path/to/cairn]
 # Environment: BENCH_DURATION (30s), BENCH_CONCURRENCY (16), LIST_OBJECTS
 # (100000), BENCH_OUT (bench/results/YYYY-MM-DD.md), DD_MB (256),
+# TRASH_GRACE (30s: the suite deletes what each run wrote, and with the
+# default 10 minutes the data of several runs would fill a 60 GB disk),
 # BIG_UPLOAD (5GiB; 0 skips the single large PUT), WRK (1: also measure
 # with wrk, an independent load generator, when it is installed).
 # The server's resident memory is sampled throughout; its peak is reported.
@@ -20,7 +22,8 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export CAIRN_ENDPOINT=http://127.0.0.1:$port CAIRN_ACCESS_KEY=benchadmin CAIRN_SECRET_KEY=bench-secret-key-local
 CAIRN_ROOT_USER=$CAIRN_ACCESS_KEY CAIRN_ROOT_PASSWORD=$CAIRN_SECRET_KEY \
-	"$bin" server --address 127.0.0.1:"$port" --data-dir "$work/data" --log-level warn >"$work/server.log" 2>&1 &
+	"$bin" server --address 127.0.0.1:"$port" --data-dir "$work/data" --log-level warn \
+	--trash-grace "${TRASH_GRACE:-30s}" >"$work/server.log" 2>&1 &
 pid=$!
 # Sample the server's RSS every 0.5 s into $work/rss: "RSS anonymous" in
 # KiB per line. Anonymous memory is the server's own (heap, stacks,

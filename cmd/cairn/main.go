@@ -97,6 +97,7 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		managed   = fs.String("max-managed-policy", env("CAIRN_MAX_MANAGED_POLICY", "0"), "managed policy size limit, 0 = 6144 (CAIRN_MAX_MANAGED_POLICY)")
 		tlsCert   = fs.String("tls-cert", env("CAIRN_TLS_CERT", ""), "PEM certificate: serve HTTPS (CAIRN_TLS_CERT)")
 		tlsKey    = fs.String("tls-key", env("CAIRN_TLS_KEY", ""), "PEM private key of --tls-cert (CAIRN_TLS_KEY)")
+		trash     = fs.Duration("trash-grace", envDuration("CAIRN_TRASH_GRACE", 0), "how long shard files of replaced or deleted versions stay readable for GETs under way, 0 = 10m; their space is freed after (CAIRN_TRASH_GRACE)")
 		debugAddr = fs.String("debug-address", env("CAIRN_DEBUG_ADDRESS", ""), "serve pprof profiling endpoints (/debug/pprof/) on this address, e.g. 127.0.0.1:6060; unauthenticated, off by default (CAIRN_DEBUG_ADDRESS)")
 		logLevel  = fs.String("log-level", env("CAIRN_LOG_LEVEL", "info"), "debug, info, warn or error (CAIRN_LOG_LEVEL)")
 		logFormat = fs.String("log-format", env("CAIRN_LOG_FORMAT", "text"), "text or json (CAIRN_LOG_FORMAT)")
@@ -124,6 +125,7 @@ func serverCmd(args []string, stdout, stderr io.Writer) int {
 		TLSCert:                *tlsCert,
 		TLSKey:                 *tlsKey,
 		DebugAddress:           *debugAddr,
+		TrashGrace:             *trash,
 		LogLevel:               *logLevel,
 		LogFormat:              *logFormat,
 		RootUser:               os.Getenv("CAIRN_ROOT_USER"),
