@@ -11,35 +11,64 @@ import (
 	"github.com/klauspost/reedsolomon"
 )
 
-func BenchmarkEncode2p2(b *testing.B) {
-	enc, _ := reedsolomon.New(2, 2)
-	lay := partLayout{size: mib, blockSize: mib, k: 2}
-	buf := make([]byte, blockBufSize(lay, 4))
+// erasureConfigs are the data+parity layouts the default parity gives
+// sets of 4, 6, 8, 12 and 16 drives (see Store.parity).
+var erasureConfigs = [][2]int{{2, 2}, {3, 3}, {4, 4}, {8, 4}, {12, 4}}
+
+// encodedBlock is one full 1 MiB block of random bytes, encoded, for k+m.
+func encodedBlock(b *testing.B, k, m int) (reedsolomon.Encoder, []byte, [][]byte, int64) {
+	enc, err := reedsolomon.New(k, m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lay := partLayout{size: mib, blockSize: mib, k: k}
+	buf := make([]byte, blockBufSize(lay, k+m))
 	copy(buf, randBytes(1, mib))
-	shards := blockShards(nil, buf, 4, lay.chunkLen(0))
-	b.SetBytes(mib)
-	for i := 0; i < b.N; i++ {
-		if err := enc.Encode(shards); err != nil {
-			b.Fatal(err)
-		}
+	shards := blockShards(nil, buf, k+m, lay.chunkLen(0))
+	if err := enc.Encode(shards); err != nil {
+		b.Fatal(err)
+	}
+	return enc, buf, shards, lay.chunkLen(0)
+}
+
+// BenchmarkEncode encodes one full 1 MiB block per configuration (the
+// work a PUT does per block).
+func BenchmarkEncode(b *testing.B) {
+	for _, c := range erasureConfigs {
+		b.Run(fmt.Sprintf("%d+%d", c[0], c[1]), func(b *testing.B) {
+			enc, _, shards, _ := encodedBlock(b, c[0], c[1])
+			b.SetBytes(mib)
+			for b.Loop() {
+				if err := enc.Encode(shards); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
-func BenchmarkReconstructData2p2(b *testing.B) {
-	enc, _ := reedsolomon.New(2, 2)
-	cl := int64(mib / 2)
-	buf := make([]byte, 4*cl)
-	copy(buf, randBytes(1, mib))
-	shards := blockShards(nil, buf, 4, cl)
-	enc.Encode(shards)
-	b.SetBytes(mib)
-	for i := 0; i < b.N; i++ {
-		shards = blockShards(shards, buf, 4, cl)
-		shards[0] = shards[0][:0] // lose both data shards
-		shards[1] = shards[1][:0]
-		if err := enc.ReconstructSome(shards, []bool{true, true, false, false}); err != nil {
-			b.Fatal(err)
-		}
+// BenchmarkReconstructData rebuilds a block's data shards with as many of
+// them lost as there are parity shards (the worst degraded read).
+func BenchmarkReconstructData(b *testing.B) {
+	for _, c := range erasureConfigs {
+		k, m := c[0], c[1]
+		b.Run(fmt.Sprintf("%d+%d", k, m), func(b *testing.B) {
+			enc, buf, shards, cl := encodedBlock(b, k, m)
+			want := make([]bool, k+m)
+			for i := range k {
+				want[i] = true
+			}
+			b.SetBytes(mib)
+			for b.Loop() {
+				shards = blockShards(shards, buf, k+m, cl)
+				for i := range m {
+					shards[i] = shards[i][:0] // lose m data shards
+				}
+				if err := enc.ReconstructSome(shards, want); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
