@@ -46,66 +46,38 @@ func (ix *Index) List(ctx context.Context, bucket string, q ListQuery) (ListPage
 	if err := checkNames(bucket, ""); err != nil {
 		return ListPage{}, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 1000
-	}
 	base := bucketPrefix(bucket)
 	bp := len(base)
-	scan := append(append([]byte(nil), base...), q.Prefix...)
-	seek := scan
+	under := func(name string) []byte { return append(append([]byte(nil), base...), name...) }
+	scan := delimitedScan{base: base, prefix: q.Prefix, delim: q.Delimiter, after: q.After, seek: under(q.Prefix), limit: pageLimit(q.Limit)}
 	if q.After != "" {
 		// Every version of After sorts below After+0x01.
-		a := append(append(append([]byte(nil), base...), q.After...), 1)
-		if bytes.Compare(a, seek) > 0 {
-			seek = a
+		if a := append(under(q.After), 1); bytes.Compare(a, scan.seek) > 0 {
+			scan.seek = a
 		}
 	}
-	delim := []byte(q.Delimiter)
 	var page ListPage
 	err := ix.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: scan})
-		defer it.Close()
-		it.Seek(seek)
-		for it.Valid() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			item := it.Item()
-			name := keyName(item.Key(), bp)
-			if len(delim) > 0 {
-				if i := bytes.Index(name[len(q.Prefix):], delim); i >= 0 {
-					cp := string(name[:len(q.Prefix)+i+len(delim)])
-					if q.After == "" || cp > q.After {
-						if len(page.Entries) == limit {
-							page.More = true
-							return nil
-						}
-						if anyLive(it, bp, append(append([]byte(nil), base...), cp...)) {
-							page.Entries = append(page.Entries, ListEntry{Name: cp, IsPrefix: true})
-						}
-					}
-					succ := successor(cp)
-					if succ == "" {
-						return nil
-					}
-					it.Seek(append(append([]byte(nil), base...), succ...))
-					continue
+		var err error
+		page.More, err = scan.run(ctx, txn,
+			func(it *badger.Iterator, cp string) bool {
+				if !anyLive(it, bp, under(cp)) {
+					return false
 				}
-			}
-			if len(page.Entries) == limit {
-				page.More = true
+				page.Entries = append(page.Entries, ListEntry{Name: cp, IsPrefix: true})
+				return true
+			},
+			func(it *badger.Iterator, item *badger.Item, name []byte) error {
+				key := string(name)
+				r := &Record{Bucket: bucket, Key: key, Latest: true}
+				if err := item.Value(func(v []byte) error { return decodeRecord(v, r) }); err != nil {
+					return fmt.Errorf("%s/%s: %w", bucket, key, err)
+				}
+				page.Entries = append(page.Entries, ListEntry{Name: key, Record: r})
+				skipVersions(it, bp, key)
 				return nil
-			}
-			key := string(name)
-			r := &Record{Bucket: bucket, Key: key, Latest: true}
-			if err := item.Value(func(v []byte) error { return decodeRecord(v, r) }); err != nil {
-				return fmt.Errorf("%s/%s: %w", bucket, key, err)
-			}
-			page.Entries = append(page.Entries, ListEntry{Name: key, Record: r})
-			skipVersions(it, bp, key)
-		}
-		return nil
+			})
+		return err
 	})
 	if err != nil {
 		return ListPage{}, fmt.Errorf("objindex: list %s: %w", bucket, err)

@@ -407,71 +407,41 @@ func (ix *Index) ListUploads(ctx context.Context, bucket string, q UploadQuery) 
 	if err := checkNames(bucket, ""); err != nil {
 		return UploadPage{}, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 1000
-	}
 	base := uploadPrefix(bucket, "")
 	base = base[:len(base)-1] // nsUpload | bucket | 0x00
-	bp := len(base)
 	cat := func(parts ...[]byte) []byte { return bytes.Join(append([][]byte{base}, parts...), nil) }
-	scan := cat([]byte(q.Prefix))
-	seek := scan
+	scan := delimitedScan{base: base, prefix: q.Prefix, delim: q.Delimiter, after: q.AfterKey, seek: cat([]byte(q.Prefix)), limit: pageLimit(q.Limit)}
 	if q.AfterKey != "" {
 		a := cat([]byte(q.AfterKey), []byte{1}) // past every upload of AfterKey
 		if q.AfterUploadID != "" {
 			a = cat([]byte(q.AfterKey), []byte{0}, []byte(q.AfterUploadID), []byte{0})
 		}
-		if bytes.Compare(a, seek) > 0 {
-			seek = a
+		if bytes.Compare(a, scan.seek) > 0 {
+			scan.seek = a
 		}
 	}
-	delim := []byte(q.Delimiter)
 	var page UploadPage
 	err := ix.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: scan})
-		defer it.Close()
-		it.Seek(seek)
-		for it.Valid() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			item := it.Item()
-			name := keyName(item.Key(), bp)
-			if len(delim) > 0 {
-				if i := bytes.Index(name[len(q.Prefix):], delim); i >= 0 {
-					cp := string(name[:len(q.Prefix)+i+len(delim)])
-					if cp > q.AfterKey {
-						if len(page.Entries) == limit {
-							page.More = true
-							return nil
-						}
-						page.Entries = append(page.Entries, UploadEntry{Name: cp, IsPrefix: true})
-					}
-					succ := successor(cp)
-					if succ == "" {
-						return nil
-					}
-					it.Seek(cat([]byte(succ)))
-					continue
+		var err error
+		page.More, err = scan.run(ctx, txn,
+			func(_ *badger.Iterator, cp string) bool {
+				page.Entries = append(page.Entries, UploadEntry{Name: cp, IsPrefix: true})
+				return true
+			},
+			func(it *badger.Iterator, item *badger.Item, _ []byte) error {
+				ref, err := parseUploadKey(item.Key())
+				if err != nil {
+					return err
 				}
-			}
-			if len(page.Entries) == limit {
-				page.More = true
+				u := &Upload{Bucket: ref.Bucket, Key: ref.Key, UploadID: ref.UploadID}
+				if err := item.Value(func(v []byte) error { return decodeUpload(v, u) }); err != nil {
+					return fmt.Errorf("upload %s/%s %s: %w", bucket, ref.Key, ref.UploadID, err)
+				}
+				page.Entries = append(page.Entries, UploadEntry{Name: ref.Key, Upload: u})
+				it.Next()
 				return nil
-			}
-			ref, err := parseUploadKey(item.Key())
-			if err != nil {
-				return err
-			}
-			u := &Upload{Bucket: ref.Bucket, Key: ref.Key, UploadID: ref.UploadID}
-			if err := item.Value(func(v []byte) error { return decodeUpload(v, u) }); err != nil {
-				return fmt.Errorf("upload %s/%s %s: %w", bucket, ref.Key, ref.UploadID, err)
-			}
-			page.Entries = append(page.Entries, UploadEntry{Name: ref.Key, Upload: u})
-			it.Next()
-		}
-		return nil
+			})
+		return err
 	})
 	if err != nil {
 		return UploadPage{}, fmt.Errorf("objindex: list uploads of %s: %w", bucket, err)

@@ -119,14 +119,9 @@ func (ix *Index) ListVersions(ctx context.Context, bucket string, q VersionQuery
 	if err := checkNames(bucket, ""); err != nil {
 		return ListPage{}, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 1000
-	}
 	base := bucketPrefix(bucket)
-	bp := len(base)
-	scan := append(append([]byte(nil), base...), q.Prefix...)
-	seek := scan
+	scan := delimitedScan{base: base, prefix: q.Prefix, delim: q.Delimiter, after: q.After.Key, limit: pageLimit(q.Limit)}
+	scan.seek = append(append([]byte(nil), base...), q.Prefix...)
 	if a := q.After; a.Key != "" || a.HasVersion {
 		var k []byte
 		if a.HasVersion {
@@ -135,57 +130,32 @@ func (ix *Index) ListVersions(ctx context.Context, bucket string, q VersionQuery
 			// Every version of Key sorts below Key+0x01.
 			k = append(append(append([]byte(nil), base...), a.Key...), 1)
 		}
-		if bytes.Compare(k, seek) > 0 {
-			seek = k
+		if bytes.Compare(k, scan.seek) > 0 {
+			scan.seek = k
 		}
 	}
-	afterName := q.After.Key
-	delim := []byte(q.Delimiter)
 	var page ListPage
 	err := ix.db.View(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: scan})
-		defer it.Close()
-		it.Seek(seek)
-		for it.Valid() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			item := it.Item()
-			name := keyName(item.Key(), bp)
-			if len(delim) > 0 {
-				if i := bytes.Index(name[len(q.Prefix):], delim); i >= 0 {
-					cp := string(name[:len(q.Prefix)+i+len(delim)])
-					if afterName == "" || cp > afterName {
-						if len(page.Entries) == limit {
-							page.More = true
-							return nil
-						}
-						page.Entries = append(page.Entries, ListEntry{Name: cp, IsPrefix: true})
-					}
-					succ := successor(cp)
-					if succ == "" {
-						return nil
-					}
-					it.Seek(append(append([]byte(nil), base...), succ...))
-					continue
+		var err error
+		page.More, err = scan.run(ctx, txn,
+			func(_ *badger.Iterator, cp string) bool {
+				page.Entries = append(page.Entries, ListEntry{Name: cp, IsPrefix: true})
+				return true
+			},
+			func(it *badger.Iterator, item *badger.Item, _ []byte) error {
+				pk, err := parseVersionKey(item.Key())
+				if err != nil {
+					return err
 				}
-			}
-			if len(page.Entries) == limit {
-				page.More = true
+				r := &Record{Bucket: bucket, Key: pk.key}
+				if err := item.Value(func(v []byte) error { return decodeRecord(v, r) }); err != nil {
+					return fmt.Errorf("%s/%s: %w", bucket, pk.key, err)
+				}
+				page.Entries = append(page.Entries, ListEntry{Name: pk.key, Record: r})
+				it.Next()
 				return nil
-			}
-			pk, err := parseVersionKey(item.Key())
-			if err != nil {
-				return err
-			}
-			r := &Record{Bucket: bucket, Key: pk.key}
-			if err := item.Value(func(v []byte) error { return decodeRecord(v, r) }); err != nil {
-				return fmt.Errorf("%s/%s: %w", bucket, pk.key, err)
-			}
-			page.Entries = append(page.Entries, ListEntry{Name: pk.key, Record: r})
-			it.Next()
-		}
-		return nil
+			})
+		return err
 	})
 	if err != nil {
 		return ListPage{}, fmt.Errorf("objindex: list versions %s: %w", bucket, err)
