@@ -128,6 +128,20 @@ func (f iamForm) optUint32(name string) (*uint32, error) {
 	return &u, nil
 }
 
+// optDisabled reads an optional Status=Active|Inactive (any case) as
+// "disabled"; nil when absent.
+func (f iamForm) optDisabled() (*bool, error) {
+	v, ok := f.vals["Status"]
+	if !ok {
+		return nil, nil
+	}
+	d, err := parseStatus(v)
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
 // intIn parses an optional integer within [lo, hi]; def when absent.
 func (f iamForm) intIn(name string, lo, hi, def int) (int, error) {
 	v, ok := f.vals[name]

@@ -59,12 +59,8 @@ func (c *iamCall) updateGroup() (*response, error) {
 		NewGroupName: c.form.optString("NewGroupName"),
 		NewPath:      c.form.optString("NewPath"),
 	}
-	if v, ok := c.form.lookup("Status"); ok {
-		d, err := parseStatus(v)
-		if err != nil {
-			return nil, err
-		}
-		in.Disabled = &d
+	if in.Disabled, err = c.form.optDisabled(); err != nil {
+		return nil, err
 	}
 	if err := c.allow(c.arn("group", name)); err != nil {
 		return nil, err

@@ -120,12 +120,8 @@ func (c *iamCall) updateUser() (*response, error) {
 		NewPath:     c.form.optString("NewPath"),
 		DisplayName: c.form.optString("DisplayName"),
 	}
-	if v, ok := c.form.lookup("Status"); ok {
-		d, err := parseStatus(v)
-		if err != nil {
-			return nil, err
-		}
-		in.Disabled = &d
+	if in.Disabled, err = c.form.optDisabled(); err != nil {
+		return nil, err
 	}
 	if in.PosixUID, err = c.form.optUint32("PosixUid"); err != nil {
 		return nil, err
