@@ -113,14 +113,14 @@ func (l *Lanes) poke() {
 	}
 }
 
-// take moves up to max queued streams out of the queue.
-func (l *Lanes) take(max int) []*stream {
-	if max <= 0 || l.queued.Load() == 0 {
+// take moves up to room queued streams out of the queue.
+func (l *Lanes) take(room int) []*stream {
+	if room <= 0 || l.queued.Load() == 0 {
 		return nil
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := min(max, len(l.queue))
+	n := min(room, len(l.queue))
 	got := append([]*stream(nil), l.queue[:n]...)
 	l.queue = append(l.queue[:0], l.queue[n:]...)
 	l.queued.Store(int32(len(l.queue)))
