@@ -55,18 +55,7 @@ func startAccessServer(t *testing.T, cfg Config) *accessServer {
 		IAM:        as.fake,
 		Logger:     slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level})),
 	})
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+	serveUntilCleanup(t, srv, ln)
 	return as
 }
 
@@ -256,4 +245,22 @@ func addTestUser(t *testing.T, f *fakeIAM, name, inline string, attached ...stri
 			t.Fatal(err)
 		}
 	}
+}
+
+// serveUntilCleanup serves srv on ln until the test ends, then shuts it
+// down and reports any error either returned.
+func serveUntilCleanup(t *testing.T, srv *Server, ln net.Listener) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
 }

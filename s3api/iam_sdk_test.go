@@ -49,18 +49,7 @@ func startIAMServer(t *testing.T, withIAM bool) *iamTestServer {
 		deps.IAM = ts.fake
 	}
 	srv := New(Config{HostID: "test"}, deps)
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+	serveUntilCleanup(t, srv, ln)
 	return ts
 }
 
